@@ -1,0 +1,115 @@
+"""kamtrain — training and certification for telecom key-account managers."""
+
+import os
+from pathlib import Path
+
+from flask import Flask, request
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+from kamtrain import config as config_module
+from kamtrain.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def create_app(overrides=None):
+    """The application factory. ``overrides`` (tests) is applied over the environment's config."""
+    instance_path = os.environ.get("KAMTRAIN_INSTANCE_PATH") or str(ROOT / "instance")
+    app = Flask(
+        __name__,
+        instance_path=instance_path,
+        template_folder=str(ROOT / "templates"),
+        static_folder="static",
+    )
+    os.makedirs(app.instance_path, exist_ok=True)
+    app.config.from_mapping(config_module.from_environment(app.instance_path))
+    if overrides:
+        app.config.update(overrides)
+    if app.config["HTTPS"]:
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=1, x_proto=1, x_host=1)
+
+    _init_extensions(app)
+    _register_blueprints(app)
+    _register_request_hooks(app)
+    _register_template_helpers(app)
+
+    from kamtrain.cli import register_commands
+
+    register_commands(app)
+    return app
+
+
+def _init_extensions(app):
+    from kamtrain.core.i18n import select_locale
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=str(Path(__file__).parent / "translations"))
+    limiter.init_app(app)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.session_protection = "basic"
+
+    from flask_babel import lazy_gettext
+
+    login_manager.login_message = lazy_gettext("Please sign in to see this page.")
+    login_manager.login_message_category = "info"
+
+    from kamtrain.accounts.models import User
+
+    @login_manager.user_loader
+    def load_user(token):
+        user = db.session.scalar(db.select(User).filter_by(session_token=token))
+        return user if user is not None and user.active else None
+
+    # Models must be imported so that Alembic and create_all see every table.
+    import kamtrain.models  # noqa: F401
+
+
+def _register_blueprints(app):
+    from kamtrain.accounts.admin import bp as admin_bp
+    from kamtrain.accounts.views import bp as accounts_bp
+    from kamtrain.competency.views import bp as competency_bp
+    from kamtrain.core.health import bp as health_bp
+    from kamtrain.dashboard.views import bp as dashboard_bp
+
+    for bp in (accounts_bp, admin_bp, competency_bp, dashboard_bp, health_bp):
+        app.register_blueprint(bp)
+
+    from kamtrain.core.errors import register_error_pages
+
+    register_error_pages(app)
+
+
+def _register_request_hooks(app):
+    from kamtrain.core.access import enforce_access
+
+    app.before_request(enforce_access)
+
+    @app.after_request
+    def security_headers(response):
+        h = response.headers
+        h.setdefault("X-Content-Type-Options", "nosniff")
+        h.setdefault("X-Frame-Options", "DENY")
+        h.setdefault("Referrer-Policy", "same-origin")
+        h.setdefault("Content-Security-Policy",
+                     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+                     "object-src 'none'; base-uri 'self'; frame-ancestors 'none'; form-action 'self'")
+        if app.config["HTTPS"]:
+            h.setdefault("Strict-Transport-Security", "max-age=31536000; includeSubDomains")
+        if request.endpoint != "static" and "Cache-Control" not in h:
+            h["Cache-Control"] = "no-store"
+        return response
+
+
+def _register_template_helpers(app):
+    from kamtrain.accounts.roles import ROLE_TITLES, Role
+    from kamtrain.core.i18n import LANGUAGES, current_language, localized, pick
+
+    app.jinja_env.globals.update(
+        localized=localized, pick=pick, LANGUAGES=LANGUAGES, current_language=current_language,
+        ROLE_TITLES=ROLE_TITLES, Role=Role,
+    )
+    app.jinja_env.add_extension("jinja2.ext.do")

@@ -1,0 +1,21 @@
+"""User-facing text for the accounts domain's error codes."""
+
+from flask_babel import lazy_gettext as _l
+
+ERRORS = {
+    "username_taken": _l("This user name is already taken"),
+    "email_taken": _l("This e-mail address already belongs to another user"),
+    "password_too_short": _l("The password is too short"),
+    "wrong_password": _l("The current password is not correct"),
+    "password_unchanged": _l("The new password must differ from the current one"),
+    "cannot_deactivate_self": _l("You cannot deactivate your own account"),
+    "cannot_drop_own_admin": _l("You cannot remove your own administrator role"),
+    "already deactivated": _l("This account is already deactivated"),
+    "already active": _l("This account is already active"),
+    "team_name_taken": _l("This org unit already has a team with that name"),
+    "empty_org_unit": _l("Give an org unit path"),
+}
+
+
+def error_text(error):
+    return ERRORS.get(str(error), str(error))

@@ -1,0 +1,17 @@
+"""Every model, imported in one place so Alembic's autogenerate sees the whole schema."""
+
+from kamtrain.accounts.models import AuditEntry, OrgUnit, Team, User, UserRole
+from kamtrain.competency.models import (
+    Aspect,
+    Category,
+    Indicator,
+    LevelTarget,
+    ProficiencyStep,
+    TrackInfo,
+    TrackLevel,
+)
+
+__all__ = [
+    "AuditEntry", "OrgUnit", "Team", "User", "UserRole",
+    "Aspect", "Category", "Indicator", "LevelTarget", "ProficiencyStep", "TrackInfo", "TrackLevel",
+]
