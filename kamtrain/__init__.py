@@ -43,6 +43,10 @@ def _init_extensions(app):
     from kamtrain.core.i18n import select_locale
 
     db.init_app(app)
+    from kamtrain.core.db import configure_sqlite
+
+    with app.app_context():
+        configure_sqlite(db.engine)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True, compare_type=True)
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
@@ -105,11 +109,11 @@ def _register_request_hooks(app):
 
 
 def _register_template_helpers(app):
-    from kamtrain.accounts.roles import ROLE_TITLES, Role
+    from kamtrain.accounts.roles import LEVEL_NAMES, ROLE_TITLES, Role
     from kamtrain.core.i18n import LANGUAGES, current_language, localized, pick
 
     app.jinja_env.globals.update(
         localized=localized, pick=pick, LANGUAGES=LANGUAGES, current_language=current_language,
-        ROLE_TITLES=ROLE_TITLES, Role=Role,
+        ROLE_TITLES=ROLE_TITLES, Role=Role, LEVEL_NAMES=LEVEL_NAMES,
     )
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -38,7 +38,7 @@ def _person(username, full_name, roles, **fields):
     user = db.session.scalar(db.select(User).filter_by(username=username))
     if user is None:
         user = operations.create_user(None, username=username, full_name=full_name, roles=roles,
-                                      email=f"{username}@demo.kamtrain.local", **fields)
+                                      email=f"{username}@demo.kamtrain.example.com", **fields)
     else:
         operations.update_user(None, user, roles=roles, full_name=full_name, **fields)
         if not user.active:

@@ -6,7 +6,7 @@ from flask_login import current_user
 from sqlalchemy import func, or_
 
 from kamtrain.accounts import operations
-from kamtrain.accounts.forms import OrgUnitForm, RosterForm, TeamForm, UserForm
+from kamtrain.accounts.forms import OrgUnitForm, RosterForm, TeamForm, UserForm, choices
 from kamtrain.accounts.messages import error_text
 from kamtrain.accounts.models import AuditEntry, OrgUnit, Team, User, UserRole
 from kamtrain.accounts.roles import Role
@@ -22,7 +22,7 @@ PAGE_SIZE = 50
 
 def _team_choices():
     teams = db.session.scalars(db.select(Team).join(OrgUnit).order_by(OrgUnit.name, Team.name)).all()
-    return [("", _("No team"))] + [(str(t.id), f"{t.org_unit.path} · {t.name}") for t in teams]
+    return choices([("", _("No team"))] + [(t.id, f"{t.org_unit.path} · {t.name}") for t in teams])
 
 
 def _int_or_none(value):
@@ -158,20 +158,21 @@ def teams():
 
 def _team_form(team=None):
     form = TeamForm(obj=team) if request.method == "GET" else TeamForm()
-    form.org_unit_id.choices = [(u.id, u.path) for u in sorted(db.session.scalars(db.select(OrgUnit)),
-                                                                key=lambda u: u.path)]
+    units = sorted(db.session.scalars(db.select(OrgUnit)), key=lambda u: u.path)
+    form.org_unit_id.choices = choices((u.id, u.path) for u in units)
     leaders = db.session.scalars(db.select(User).where(User.active.is_(True)).order_by(User.username)).all()
-    form.leader_id.choices = [("", _("No leader"))] + [(str(u.id), f"{u.full_name} ({u.username})")
-                                                       for u in leaders]
+    form.leader_id.choices = choices([("", _("No leader"))] + [(u.id, f"{u.full_name} ({u.username})")
+                                                               for u in leaders])
     if request.method == "GET" and team is not None:
         form.leader_id.data = str(team.leader_id or "")
+        form.org_unit_id.data = str(team.org_unit_id)
     return form
 
 
 def _save_team(team, form, template):
     try:
         team = operations.save_team(
-            current_user, team, name=form.name.data, org_unit=db.session.get(OrgUnit, form.org_unit_id.data),
+            current_user, team, name=form.name.data, org_unit=db.session.get(OrgUnit, int(form.org_unit_id.data)),
             leader=db.session.get(User, int(form.leader_id.data)) if form.leader_id.data else None,
             ip=client_ip())
     except DomainError as e:

@@ -4,16 +4,23 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional, Regexp
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from kamtrain.accounts.passwords import MIN_LENGTH
 from kamtrain.accounts.roles import ROLE_TITLES
 
-LEVEL_CHOICES = [("", _l("None")), ("4", _l("Level 4 (entry)")), ("3", _l("Level 3")), ("2", _l("Level 2")),
-                 ("1", _l("Level 1 (expert)"))]
-TRACK_CHOICES = [("", _l("None")), ("sales", _l("Key-account sales manager")),
-                 ("marketing", _l("Key-account marketing manager"))]
+
+def choices(pairs):
+    """(value, label) pairs as WTForms choices."""
+    return [SelectChoice(str(value), label) for value, label in pairs]
+
+
+LEVEL_CHOICES = choices([("", _l("None")), ("4", _l("Level 4 (entry)")), ("3", _l("Level 3")),
+                         ("2", _l("Level 2")), ("1", _l("Level 1 (expert)"))])
+TRACK_CHOICES = choices([("", _l("None")), ("sales", _l("Key-account sales manager")),
+                         ("marketing", _l("Key-account marketing manager"))])
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -43,7 +50,7 @@ class UserForm(FlaskForm):
     email = EmailField(_l("E-mail"), validators=[Optional(), Email(message=_l("Not a valid e-mail address")),
                                                   Length(max=254)])
     employee_no = StringField(_l("Employee no."), validators=[Optional(), Length(max=32)])
-    roles = MultiCheckboxField(_l("Roles"), choices=[(r.value, t) for r, t in ROLE_TITLES.items()],
+    roles = MultiCheckboxField(_l("Roles"), choices=choices((r.value, t) for r, t in ROLE_TITLES.items()),
                                validators=[DataRequired(message=_l("Choose at least one role"))])
     team_id = SelectField(_l("Team"), choices=[], validate_choice=True)
     track = SelectField(_l("Track"), choices=TRACK_CHOICES)
@@ -64,7 +71,7 @@ class UserForm(FlaskForm):
 
 class TeamForm(FlaskForm):
     name = StringField(_l("Team name"), validators=[DataRequired(), Length(max=120)])
-    org_unit_id = SelectField(_l("Org unit"), choices=[], coerce=int)
+    org_unit_id = SelectField(_l("Org unit"), choices=[])
     leader_id = SelectField(_l("Team leader"), choices=[])
 
 

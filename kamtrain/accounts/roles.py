@@ -34,3 +34,10 @@ class Track(enum.StrEnum):
 
 
 LEVELS = (4, 3, 2, 1)  # 4 = entry … 1 = expert
+
+LEVEL_NAMES = {
+    4: _l("Level 4"),
+    3: _l("Level 3"),
+    2: _l("Level 2"),
+    1: _l("Level 1"),
+}

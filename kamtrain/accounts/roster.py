@@ -148,8 +148,9 @@ def validate(rows):
             if not cell(column):
                 bad(column, _("required"))
         number = cell("employee_no")
+        duplicate_number = number in seen_numbers
         if number:
-            if number in seen_numbers:
+            if duplicate_number:
                 bad("employee_no", _("employee number %(no)s also in row %(other)d", no=number,
                                      other=seen_numbers[number]))
             seen_numbers.setdefault(number, offset)
@@ -194,10 +195,10 @@ def validate(rows):
             if not USERNAME.match(username):
                 target = "username" if "username" in columns and cell("username") else "employee_no"
                 bad(target, _("%(value)s cannot be a user name (letters, digits, . _ -)", value=username))
-            elif username in seen_usernames:
+            elif username in seen_usernames and not duplicate_number:
                 bad("employee_no", _("user name %(name)s also in row %(other)d", name=username,
                                      other=seen_usernames[username]))
-            else:
+            elif not duplicate_number:
                 seen_usernames[username] = offset
                 owner = db.session.scalar(db.select(User).filter_by(username=username))
                 if owner is not None and owner is not existing:
