@@ -76,4 +76,9 @@ def demo():
 @with_appcontext
 def serve(host, port, debug):
     """Run the development server (use gunicorn in production)."""
-    current_app.run(host=host, port=port, debug=debug, use_reloader=debug)
+    from werkzeug.serving import run_simple
+
+    app = current_app._get_current_object()
+    app.debug = debug
+    click.echo(f"kamtrain on http://{host}:{port}/")
+    run_simple(host, port, app, use_reloader=debug, use_debugger=debug, threaded=True)
