@@ -109,11 +109,12 @@ def _register_request_hooks(app):
 
 
 def _register_template_helpers(app):
+    from kamtrain.accounts.messages import event_title
     from kamtrain.accounts.roles import LEVEL_NAMES, ROLE_TITLES, Role
     from kamtrain.core.i18n import LANGUAGES, current_language, localized, pick
 
     app.jinja_env.globals.update(
         localized=localized, pick=pick, LANGUAGES=LANGUAGES, current_language=current_language,
-        ROLE_TITLES=ROLE_TITLES, Role=Role, LEVEL_NAMES=LEVEL_NAMES,
+        ROLE_TITLES=ROLE_TITLES, Role=Role, LEVEL_NAMES=LEVEL_NAMES, event_title=event_title,
     )
     app.jinja_env.add_extension("jinja2.ext.do")

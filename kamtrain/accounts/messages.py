@@ -19,3 +19,23 @@ ERRORS = {
 
 def error_text(error):
     return ERRORS.get(str(error), str(error))
+
+EVENTS = {
+    "login": _l("Signed in"),
+    "logout": _l("Signed out"),
+    "login_failed": _l("Failed sign-in"),
+    "password_changed": _l("Password changed"),
+    "password_change_failed": _l("Failed password change"),
+    "password_reset": _l("Temporary password set"),
+    "user_created": _l("Account created"),
+    "user_deactivated": _l("Account deactivated"),
+    "user_activated": _l("Account activated"),
+    "roles_changed": _l("Roles changed"),
+    "team_created": _l("Team created"),
+    "team_leader_changed": _l("Team leader changed"),
+    "roster_imported": _l("Roster uploaded"),
+}
+
+
+def event_title(event):
+    return EVENTS.get(event, event)
