@@ -10,8 +10,17 @@ from kamtrain.competency.models import (
     TrackInfo,
     TrackLevel,
 )
+from kamtrain.content.models import (
+    Module,
+    ModuleCategory,
+    ModulePrerequisite,
+    ModuleProgress,
+    Syllabus,
+    SyllabusModule,
+)
 
 __all__ = [
     "AuditEntry", "OrgUnit", "Team", "User", "UserRole",
     "Aspect", "Category", "Indicator", "LevelTarget", "ProficiencyStep", "TrackInfo", "TrackLevel",
+    "Module", "ModuleCategory", "ModulePrerequisite", "ModuleProgress", "Syllabus", "SyllabusModule",
 ]

@@ -5,7 +5,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kamtrain.competency import sync as competency_sync
+from kamtrain.content import store
+from kamtrain.content.module_files import check_prerequisites, read_module
+from kamtrain.content.syllabus_files import read_syllabus
 from kamtrain.core.db import db
+from kamtrain.core.sourcefiles import Problem
 
 
 @dataclass
@@ -37,14 +41,40 @@ def sync_content(root, check_only=False):
     model, problems = competency_sync.read_competency(comp_path, rel(comp_path))
     result.problems += problems
     tracks = None
-    if model is not None:
-        tracks, problems = competency_sync.read_tracks(tracks_path, rel(tracks_path), model.category_codes)
+    if model is None:
+        return result
+    categories = set(model.category_codes)
+    tracks, problems = competency_sync.read_tracks(tracks_path, rel(tracks_path), model.category_codes)
+    result.problems += problems
+    track_targets = {(t.code, lv.level): lv.targets for t in tracks or [] for lv in t.levels}
+
+    modules = []
+    for path in sorted((root / "content" / "modules").glob("*.md")):
+        data, problems = read_module(path, rel(path), categories)
         result.problems += problems
+        if data is not None:
+            modules.append(data)
+    result.problems += check_prerequisites(modules)
+    module_codes = {m.code for m in modules}
+
+    syllabi = []
+    for path in sorted((root / "content" / "syllabi").glob("*.yaml")):
+        data, problems = read_syllabus(path, rel(path), categories, module_codes, track_targets)
+        result.problems += problems
+        if data is not None:
+            syllabi.append(data)
+    found = {s.code for s in syllabi}
+    for code in sorted({f"{t}-{lv}" for t, lv in track_targets} - found):
+        if not any(str(p).startswith(f"content/syllabi/{code}.yaml") for p in result.problems):
+            result.problems.append(Problem("content/syllabi", None, f"no syllabus for {code}"))
+
     if not result.ok or check_only:
         return result
     try:
         result.counts.update(competency_sync.apply_competency(model))
         result.counts.update(competency_sync.apply_tracks(tracks))
+        result.counts.update(store.apply_modules(modules))
+        result.counts.update(store.apply_syllabi(syllabi))
         db.session.commit()
     except Exception:
         db.session.rollback()
