@@ -163,7 +163,8 @@ def check_prerequisites(modules):
             if p not in by_code:
                 problems.append(Problem(m.display, m.prerequisite_lines[p], f"prerequisites: no module {p!r}"))
             elif p == m.code:
-                problems.append(Problem(m.display, m.prerequisite_lines[p], "prerequisites: a module cannot require itself"))
+                problems.append(Problem(m.display, m.prerequisite_lines[p],
+                                        "prerequisites: a module cannot require itself"))
     state = {}
 
     def visit(code, trail):
