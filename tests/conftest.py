@@ -59,6 +59,20 @@ def app(database_url, tmp_path_factory):
     return app
 
 
+@pytest.fixture(scope="session", autouse=True)
+def _close_database_connections():
+    """Pooled connections are closed at the end, not left to the garbage collector."""
+    yield
+    for engines in list(db._app_engines.values()):
+        for engine in engines.values():
+            engine.dispose()
+
+
+def dispose(app):
+    with app.app_context():
+        db.engine.dispose()
+
+
 @pytest.fixture(autouse=True)
 def _transaction(request, app):
     """Run each test in a transaction rolled back at the end (commits become savepoints)."""

@@ -7,6 +7,7 @@ import pytest
 import redis
 
 from kamtrain import create_app
+from tests.conftest import dispose
 
 REDIS = "redis://127.0.0.1:6379/15"
 
@@ -21,8 +22,12 @@ def test_login_limit_is_shared_through_redis(database_url, monkeypatch):
     assert first.config["RATELIMIT_STORAGE_URI"] == REDIS
     address = {"REMOTE_ADDR": f"10.{uuid.uuid4().int % 250}.0.1"}  # a fresh client address for this run
     codes = []
-    for app in (first, second, first, second):
-        response = app.test_client().post("/login", data={"username": "nobody", "password": "wrong-password"},
-                                          environ_base=address)
-        codes.append(response.status_code)
+    try:
+        for app in (first, second, first, second):
+            response = app.test_client().post("/login", data={"username": "nobody", "password": "wrong-password"},
+                                              environ_base=address)
+            codes.append(response.status_code)
+    finally:
+        dispose(first)
+        dispose(second)
     assert codes == [200, 200, 200, 429]

@@ -1,6 +1,7 @@
 import pytest
 
 from kamtrain import create_app
+from tests.conftest import dispose
 
 
 def test_healthz_reports_database_ok(client):
@@ -14,6 +15,7 @@ def test_healthz_reports_unreachable_database(tmp_path):
     app = create_app({"TESTING": True,
                       "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=1"})
     r = app.test_client().get("/healthz")
+    dispose(app)
     assert r.status_code == 503
     assert r.get_json() == {"status": "error", "database": "error"}
 
