@@ -76,10 +76,11 @@ def _register_blueprints(app):
     from kamtrain.accounts.admin import bp as admin_bp
     from kamtrain.accounts.views import bp as accounts_bp
     from kamtrain.competency.views import bp as competency_bp
+    from kamtrain.content.views import bp as content_bp
     from kamtrain.core.health import bp as health_bp
     from kamtrain.dashboard.views import bp as dashboard_bp
 
-    for bp in (accounts_bp, admin_bp, competency_bp, dashboard_bp, health_bp):
+    for bp in (accounts_bp, admin_bp, competency_bp, content_bp, dashboard_bp, health_bp):
         app.register_blueprint(bp)
 
     from kamtrain.core.errors import register_error_pages

@@ -154,13 +154,14 @@ def read_module(path, display, category_codes):
     return data, []
 
 
-def check_prerequisites(modules):
-    """Dangling prerequisites and cycles across all modules; returns problems."""
+def check_prerequisites(modules, known_codes):
+    """Dangling prerequisites and cycles across all modules; returns problems. ``known_codes``
+    names every module file, valid or not, so a broken module is reported once, not by each user."""
     problems = []
     by_code = {m.code: m for m in modules}
     for m in modules:
         for p in m.prerequisites:
-            if p not in by_code:
+            if p not in known_codes:
                 problems.append(Problem(m.display, m.prerequisite_lines[p], f"prerequisites: no module {p!r}"))
             elif p == m.code:
                 problems.append(Problem(m.display, m.prerequisite_lines[p],

@@ -49,13 +49,14 @@ def sync_content(root, check_only=False):
     track_targets = {(t.code, lv.level): lv.targets for t in tracks or [] for lv in t.levels}
 
     modules = []
-    for path in sorted((root / "content" / "modules").glob("*.md")):
+    module_paths = sorted((root / "content" / "modules").glob("*.md"))
+    module_codes = {path.stem for path in module_paths}  # a broken module is reported once, in its own file
+    for path in module_paths:
         data, problems = read_module(path, rel(path), categories)
         result.problems += problems
         if data is not None:
             modules.append(data)
-    result.problems += check_prerequisites(modules)
-    module_codes = {m.code for m in modules}
+    result.problems += check_prerequisites(modules, module_codes)
 
     syllabi = []
     for path in sorted((root / "content" / "syllabi").glob("*.yaml")):

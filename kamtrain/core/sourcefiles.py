@@ -94,12 +94,14 @@ def read_text(path, display):
 
 
 def parse_yaml(text, display, first_line=1):
-    """Parse YAML text; ``first_line`` is the file line where ``text`` starts."""
+    """Parse YAML text; ``first_line`` is the file line where ``text`` starts, so that every line
+    number (of values and of errors) is the line in the file."""
+    text = "\n" * (first_line - 1) + text
     try:
         return yaml.load(text, Loader=_Loader)  # noqa: S506 - a SafeLoader subclass
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
-        line = mark.line + first_line if mark else None
+        line = mark.line + 1 if mark else None
         raise SourceError(Problem(display, line, f"YAML: {e.problem or e.context}")) from e
 
 

@@ -23,6 +23,11 @@ EXPECTED = {
     "competency.index": S,
     "competency.category": S,
     "competency.tracks": S,
+    "content.modules": S,
+    "content.module": S,
+    "content.self_check": S,
+    "content.complete": S,
+    "content.my_syllabus": S,
     "admin.users": ADMIN,
     "admin.new_user": ADMIN,
     "admin.edit_user": ADMIN,
@@ -67,7 +72,8 @@ def _url_args(rule, subject):
         values[arg] = {
             "user_id": subject["user"].id,
             "team_id": subject["team"].id,
-            "code": "en" if rule.endpoint == "accounts.set_language" else "information",
+            "code": {"accounts.set_language": "en", "competency.category": "information"}.get(
+                rule.endpoint, "churn-card-switching"),
             "filename": "css/kamtrain.css",
         }[arg]
     return values

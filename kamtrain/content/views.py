@@ -1,0 +1,87 @@
+"""Course modules for everyone signed in: list by competency category, search, read, self-check,
+mark complete; and the trainee's own syllabus with its progress."""
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_login import current_user
+from sqlalchemy import or_
+
+from kamtrain.competency.models import Category
+from kamtrain.content import progress
+from kamtrain.content.models import Module, ModuleCategory, Syllabus
+from kamtrain.core.access import SIGNED_IN, allow
+from kamtrain.core.db import db
+
+bp = Blueprint("content", __name__)
+
+
+def _module_or_404(code):
+    module = db.session.scalar(db.select(Module).filter_by(code=code, retired=False))
+    if module is None:
+        abort(404)
+    return module
+
+
+@bp.route("/modules")
+@allow(SIGNED_IN)
+def modules():
+    q = (request.args.get("q") or "").strip()[:100]
+    category = request.args.get("category") or ""
+    query = db.select(Module).where(Module.retired.is_(False)).order_by(Module.code)
+    if q:
+        words = q.split()
+        query = query.where(*[or_(Module.search_text.contains(w), Module.title_en.ilike(f"%{w}%")) for w in words])
+    if category:
+        query = query.where(Module.id.in_(db.select(ModuleCategory.module_id).join(Category)
+                                          .where(Category.code == category)))
+    found = db.session.scalars(query).all()
+    categories = db.session.scalars(db.select(Category).order_by(Category.number)).all()
+    groups = [(cat, [m for m in found if m.primary_category and m.primary_category.id == cat.id])
+              for cat in categories]
+    return render_template("content/modules.html", groups=[g for g in groups if g[1]], q=q, category=category,
+                           categories=categories, total=len(found), done=progress.completed_module_ids(current_user))
+
+
+@bp.route("/modules/<code>")
+@allow(SIGNED_IN)
+def module(code):
+    module = _module_or_404(code)
+    return render_template("content/module.html", module=module, progress=progress.progress_for(current_user, module),
+                           results=None)
+
+
+@bp.route("/modules/<code>/self-check", methods=["POST"])
+@allow(SIGNED_IN)
+def self_check(code):
+    module = _module_or_404(code)
+    answers = {}
+    for i, q in enumerate(module.self_check):
+        raw = request.form.get(f"q{i}")
+        answers[i] = int(raw) if raw and raw.isdigit() and int(raw) < len(q["options"]) else None
+    results, right = progress.grade_self_check(module, answers)
+    row = progress.record_self_check(current_user, module, right)
+    db.session.commit()
+    return render_template("content/module.html", module=module, progress=row, results=results, right=right)
+
+
+@bp.route("/modules/<code>/complete", methods=["POST"])
+@allow(SIGNED_IN)
+def complete(code):
+    module = _module_or_404(code)
+    progress.mark_complete(current_user, module)
+    seconds = request.form.get("seconds", "")
+    if seconds.isdigit():
+        progress.add_study_time(current_user, module, int(seconds))
+    db.session.commit()
+    flash(_("Module marked as completed."), "success")
+    return redirect(url_for("content.module", code=code))
+
+
+@bp.route("/syllabus")
+@allow(SIGNED_IN)
+def my_syllabus():
+    syllabus = None
+    if current_user.track and current_user.target_level:
+        syllabus = db.session.scalar(db.select(Syllabus).filter_by(track=current_user.track,
+                                                                   level=current_user.target_level))
+    return render_template("content/syllabus.html", syllabus=syllabus, done=progress.completed_module_ids(current_user))
