@@ -8,6 +8,7 @@ KAMTRAIN_REDIS_URL      redis://host:6379/0 — shared storage for rate limits (
 KAMTRAIN_HTTPS          1 behind an HTTPS proxy: secure cookies, HSTS, X-Forwarded-* trusted.
 """
 
+import contextlib
 import os
 import secrets
 from pathlib import Path
@@ -35,9 +36,8 @@ def secret_key(instance_path):
         with os.fdopen(fd, "w") as f:
             f.write(secrets.token_hex(32))
         try:
-            os.link(tmp, path)
-        except FileExistsError:
-            pass
+            with contextlib.suppress(FileExistsError):  # another worker's key won: use that one
+                os.link(tmp, path)
         finally:
             tmp.unlink()
     return path.read_text().strip()

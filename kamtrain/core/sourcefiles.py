@@ -42,7 +42,7 @@ class LocatedList(list):
 
 
 class _Loader(yaml.SafeLoader):
-    pass
+    """SafeLoader that keeps line numbers (constructors registered below)."""
 
 
 def _construct_mapping(loader, node):
