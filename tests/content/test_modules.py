@@ -1,16 +1,14 @@
 """Course modules: what the content holds, how trainees use modules, and bad module files."""
 
 import re
-import shutil
 from pathlib import Path
-
-import pytest
 
 from kamtrain.competency.models import Category
 from kamtrain.content.markdown import render
 from kamtrain.content.models import Module, ModuleProgress, Syllabus
 from kamtrain.content.sync import sync_content
 from kamtrain.core.db import db
+from tests.content.conftest import line_of
 from tests.factories import create_user
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -85,17 +83,6 @@ def test_retired_or_unknown_module_is_404(login_as):
     assert client.get("/modules/no-such-module").status_code == 404
 
 
-@pytest.fixture
-def content_copy(tmp_path):
-    shutil.copytree(ROOT / "content", tmp_path / "content")
-    return tmp_path
-
-
-def _line_of(path, needle):
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if needle in line:
-            return n
-    raise AssertionError(needle)
 
 
 def test_bad_module_files_are_reported_with_file_and_line(app, content_copy):
@@ -105,7 +92,7 @@ def test_bad_module_files_are_reported_with_file_and_line(app, content_copy):
     text = text.replace("categories: [", "categories: [no_such_category, ", 1)
     text = text.replace("## 常见误区", "## 误区")
     churn.write_text(text, encoding="utf-8")
-    cat_line = _line_of(churn, "categories:")
+    cat_line = line_of(churn, "categories:")
     a = modules / "market-forecast-methods.md"
     a.write_text(a.read_text(encoding="utf-8").replace("prerequisites: [market-forecast-foundations]",
                                                         "prerequisites: [market-forecast-process]"), encoding="utf-8")

@@ -1,14 +1,12 @@
 """content sync: real content validates and loads idempotently; bad files are reported with file
 and line and change nothing."""
 
-import shutil
 from pathlib import Path
-
-import pytest
 
 from kamtrain.competency.models import Category, Indicator, LevelTarget, TrackLevel
 from kamtrain.content.sync import sync_content
 from kamtrain.core.db import db
+from tests.content.conftest import edit, line_of
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -42,29 +40,12 @@ def test_sync_is_idempotent(app):
     assert db.session.execute(db.select(Indicator.id, Indicator.text_zh).order_by(Indicator.id)).all() == ids_before
 
 
-@pytest.fixture
-def content_copy(tmp_path):
-    shutil.copytree(ROOT / "content", tmp_path / "content")
-    return tmp_path
-
-
-def _edit(path, old, new, count=1):
-    text = path.read_text(encoding="utf-8")
-    assert old in text, old
-    path.write_text(text.replace(old, new, count), encoding="utf-8")
-
-
-def _line_of(path, needle):
-    for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), start=1):
-        if needle in line:
-            return n
-    raise AssertionError(needle)
 
 
 def test_yaml_syntax_error_names_file_and_line(app, content_copy):
     path = content_copy / "content" / "competency.yaml"
-    line = _line_of(path, "code: information")
-    _edit(path, "code: information", "code: [information")
+    line = line_of(path, "code: information")
+    edit(path, "code: information", "code: [information")
     result = sync_content(content_copy, check_only=True)
     assert len(result.problems) == 1
     problem = str(result.problems[0])
@@ -74,8 +55,8 @@ def test_yaml_syntax_error_names_file_and_line(app, content_copy):
 
 def test_unknown_category_in_targets_is_reported_at_its_line(app, content_copy):
     path = content_copy / "content" / "tracks.yaml"
-    line = _line_of(path, "information:")
-    _edit(path, "information:", "informatoin:")
+    line = line_of(path, "information:")
+    edit(path, "information:", "informatoin:")
     problems = [str(p) for p in sync_content(content_copy, check_only=True).problems]
     assert f"content/tracks.yaml:{line}: tracks[0].levels[0].targets: unknown category 'informatoin'" in problems
     assert any("missing information" in p for p in problems)
@@ -83,8 +64,8 @@ def test_unknown_category_in_targets_is_reported_at_its_line(app, content_copy):
 
 def test_missing_field_and_bad_step_are_all_reported(app, content_copy):
     path = content_copy / "content" / "competency.yaml"
-    _edit(path, "zh: 信息技能", "zh_typo: 信息技能")
-    _edit(content_copy / "content" / "tracks.yaml", "{information: 1,", "{information: 7,")
+    edit(path, "zh: 信息技能", "zh_typo: 信息技能")
+    edit(content_copy / "content" / "tracks.yaml", "{information: 1,", "{information: 7,")
     problems = [str(p) for p in sync_content(content_copy, check_only=True).problems]
     assert any(p.startswith("content/competency.yaml:") and ".zh: missing" in p for p in problems)
     assert any(p.startswith("content/competency.yaml:") and "zh_typo: unknown field" in p for p in problems)
@@ -94,8 +75,8 @@ def test_missing_field_and_bad_step_are_all_reported(app, content_copy):
 def test_failed_sync_changes_nothing(app, content_copy):
     before = db.session.scalar(db.select(Category).filter_by(code="information")).name_en
     path = content_copy / "content" / "competency.yaml"
-    _edit(path, "en: \"Information skills\"", "en: \"Renamed skills\"")
-    _edit(content_copy / "content" / "tracks.yaml", "information:", "bogus:")
+    edit(path, "en: \"Information skills\"", "en: \"Renamed skills\"")
+    edit(content_copy / "content" / "tracks.yaml", "information:", "bogus:")
     result = sync_content(content_copy)
     assert not result.ok
     assert db.session.scalar(db.select(Category).filter_by(code="information")).name_en == before
@@ -113,7 +94,7 @@ def test_cli_check_exit_codes(app, content_copy):
     app.config["CONTENT_DIR"] = str(content_copy)
     try:
         assert runner.invoke(args=["content", "sync", "--check"]).exit_code == 0
-        _edit(content_copy / "content" / "tracks.yaml", "information:", "bogus:")
+        edit(content_copy / "content" / "tracks.yaml", "information:", "bogus:")
         result = runner.invoke(args=["content", "sync", "--check"])
         assert result.exit_code == 1
         assert "content/tracks.yaml:" in result.output
