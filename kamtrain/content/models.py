@@ -1,12 +1,16 @@
 """Course modules, the certification syllabi, and each trainee's progress through modules."""
 
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from kamtrain.competency.models import Category
 from kamtrain.core.db import db, utcnow
+
+if TYPE_CHECKING:
+    from kamtrain.accounts.models import User
 
 
 class ModuleCategory(db.Model):
@@ -132,8 +136,40 @@ class ModuleProgress(db.Model):
     completed_at: Mapped[datetime | None] = mapped_column()
     seconds_spent: Mapped[int] = mapped_column(default=0)  # reading time reported by the page, capped per visit
     self_check_correct: Mapped[int | None] = mapped_column()  # best number of self-check answers right
+    last_active_at: Mapped[datetime | None] = mapped_column()  # last reading heartbeat, self-check or completion
 
     module: Mapped[Module] = relationship()
 
     def __repr__(self):
         return f"<ModuleProgress user={self.user_id} module={self.module_id}>"
+
+
+class ModuleVersion(db.Model):
+    """One saved state of a module's editable fields: a trainer's web edit ("web", with its author)
+    or a changed module file seen by ``content sync`` ("file", no author). Numbered 1, 2, … per module."""
+
+    __tablename__ = "module_versions"
+    __table_args__ = (UniqueConstraint("module_id", "number"),
+                      CheckConstraint("source IN ('web', 'file')", name="source_kind"))
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    module_id: Mapped[int] = mapped_column(ForeignKey("modules.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int] = mapped_column()
+    author_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)  # NULL: file sync
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    source: Mapped[str] = mapped_column(String(10))  # web | file
+    note: Mapped[str] = mapped_column(String(200), default="")
+    title_zh: Mapped[str] = mapped_column(String(200))
+    title_en: Mapped[str] = mapped_column(String(200))
+    summary_zh: Mapped[str] = mapped_column(Text)
+    summary_en: Mapped[str] = mapped_column(Text)
+    minutes: Mapped[int] = mapped_column()
+    objectives: Mapped[list] = mapped_column(db.JSON)  # [{"zh": …, "en": …}]
+    body_markdown: Mapped[str] = mapped_column(Text)
+    file_hash: Mapped[str | None] = mapped_column(String(64))  # sha256 of the module file (file versions)
+
+    module: Mapped[Module] = relationship()
+    author: Mapped["User | None"] = relationship()
+
+    def __repr__(self):
+        return f"<ModuleVersion {self.module_id} v{self.number} {self.source}>"

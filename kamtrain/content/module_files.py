@@ -58,10 +58,12 @@ def _unreadable(display, line, message):
     return SourceError(Problem(display, line, message))
 
 
-def read_module(path, display, category_codes):
-    """Parse and check one module file. Returns (ModuleData | None, problems)."""
+def read_module(path, display, category_codes, text=None):
+    """Parse and check one module file (or ``text`` as if it were that file).
+    Returns (ModuleData | None, problems)."""
     try:
-        text = read_text(path, display)
+        if text is None:
+            text = read_text(path, display)
         head, head_line, body, body_line = split_front_matter(text, display)
         meta = parse_yaml(head, display, first_line=head_line)
     except SourceError as e:

@@ -1,26 +1,97 @@
 """Writing checked modules and syllabi, matched by their codes so that ids (and the progress that
-refers to them) survive every sync. Modules gone from content/ are retired, never deleted."""
+refers to them) survive every sync. Modules gone from content/ are retired, never deleted.
+
+A changed module file is recorded as a "file" version. A module with an unexported web edit is
+never overwritten silently: ``file_conflicts`` reports it (sync then writes nothing) unless the
+file already holds the web edit (it was exported) or the sync is forced."""
+
+import sqlalchemy as sa
 
 from kamtrain.competency.models import Category
-from kamtrain.content.models import Module, ModuleCategory, ModulePrerequisite, Syllabus, SyllabusModule
+from kamtrain.content import versions
+from kamtrain.content.models import (
+    Module,
+    ModuleCategory,
+    ModulePrerequisite,
+    ModuleVersion,
+    Syllabus,
+    SyllabusModule,
+)
 from kamtrain.core.db import db, utcnow
+from kamtrain.core.sourcefiles import Problem
+
+
+def file_fields(data):
+    """The editable fields as a module file gives them (same shape as versions.snapshot)."""
+    return {"title_zh": data.titles[0], "title_en": data.titles[1], "summary_zh": data.summaries[0],
+            "summary_en": data.summaries[1], "minutes": data.minutes, "objectives": data.objectives,
+            "body_markdown": data.body_markdown}
+
+
+def decide(module, data):
+    """What sync does with one module file:
+    new | unchanged | changed | keep_web (file unchanged, web edit kept) | exported (the file holds
+    the web edit) | conflict (the file changed and would overwrite a web edit)."""
+    if module is None:
+        return "new", None
+    web = versions.pending_web_edit(module)
+    file_changed = module.content_hash != data.content_hash
+    if web is None:
+        return ("changed" if file_changed else "unchanged"), None
+    if not file_changed:
+        return "keep_web", web
+    if file_fields(data) == versions.snapshot(module):
+        return "exported", web
+    return "conflict", web
+
+
+def file_conflicts(modules):
+    """Problems for every module file that would overwrite a newer web edit. (``--check`` may run
+    before the database exists: then there is nothing to overwrite.)"""
+    if not sa.inspect(db.session.connection()).has_table(ModuleVersion.__tablename__):
+        return []
+    existing = {m.code: m for m in db.session.scalars(db.select(Module))}
+    problems = []
+    for data in modules:
+        outcome, web = decide(existing.get(data.code), data)
+        if outcome == "conflict":
+            who = web.author.username if web.author else "?"
+            problems.append(Problem(data.display, 1, (
+                f"module {data.code} was edited on the web at {web.created_at:%Y-%m-%d %H:%M} UTC by {who} "
+                f"(version {web.number}); export it with kamtrain content export or use --force")))
+    return problems
 
 
 def apply_modules(modules):
     categories = {c.code: c for c in db.session.scalars(db.select(Category))}
     existing = {m.code: m for m in db.session.scalars(db.select(Module))}
-    changed = 0
+    changed = kept = 0
+    new_versions = []
     for data in modules:
-        module = existing.pop(data.code, None) or Module(code=data.code)
+        module = existing.pop(data.code, None)
+        outcome, web = decide(module, data)
+        if module is None:
+            module = Module(code=data.code)
+        else:
+            versions.ensure_baseline(module)
         if module.content_hash != data.content_hash or module.retired:
             changed += 1
             module.updated_at = utcnow()
-        module.title_zh, module.title_en = data.titles
-        module.summary_zh, module.summary_en = data.summaries
-        module.minutes, module.tracks, module.levels = data.minutes, data.tracks, data.levels
-        module.objectives, module.sources, module.self_check = data.objectives, data.sources, data.self_check
-        module.body_markdown, module.body_html = data.body_markdown, data.body_html
-        module.search_text, module.content_hash, module.retired = data.search_text, data.content_hash, False
+        if outcome == "keep_web":
+            kept += 1
+        else:  # the file's text wins: new, unchanged, changed, exported, or a forced conflict
+            module.title_zh, module.title_en = data.titles
+            module.summary_zh, module.summary_en = data.summaries
+            module.minutes, module.objectives = data.minutes, data.objectives
+            module.body_markdown, module.body_html, module.search_text = (
+                data.body_markdown, data.body_html, data.search_text)
+            note = {"new": versions.NOTE_NEW, "changed": versions.NOTE_CHANGED, "exported": versions.NOTE_EXPORTED,
+                    "conflict": f"{versions.NOTE_FORCED}:{web.number if web else ''}"}.get(outcome)
+            if note:
+                new_versions.append((module, note, data.content_hash))
+        module.tracks, module.levels = data.tracks, data.levels
+        module.sources, module.self_check = data.sources, data.self_check
+        module.content_hash, module.retired = data.content_hash, False
         wanted = [(categories[code].id, position) for position, code in enumerate(data.categories)]
         current = {link.category_id: link for link in module.category_links}
         module.category_links = [current.get(cid) or ModuleCategory(category_id=cid, position=pos)
@@ -38,8 +109,13 @@ def apply_modules(modules):
     for data in modules:
         for p in data.prerequisites:
             db.session.add(ModulePrerequisite(module_id=ids[data.code], prerequisite_id=ids[p]))
+    for module, note, file_hash in new_versions:
+        versions.record_version(module, "file", note=note, file_hash=file_hash)
     db.session.flush()
-    return {"modules": len(modules), "modules_changed": changed}
+    counts = {"modules": len(modules), "modules_changed": changed}
+    if kept:
+        counts["web_edits_kept"] = kept
+    return counts
 
 
 def apply_syllabi(syllabi):

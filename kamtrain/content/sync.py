@@ -4,12 +4,15 @@ wrong write it in one transaction. Problems are reported as ``file:line: message
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from kamtrain.assessment import bank_files
 from kamtrain.competency import sync as competency_sync
 from kamtrain.content import store
 from kamtrain.content.module_files import check_prerequisites, read_module
 from kamtrain.content.syllabus_files import read_syllabus
 from kamtrain.core.db import db
 from kamtrain.core.sourcefiles import Problem
+from kamtrain.scenarios import store as scenario_store
+from kamtrain.scenarios.checks import read_scenarios
 
 
 @dataclass
@@ -22,11 +25,12 @@ class SyncResult:
         return not self.problems
 
 
-def sync_content(root, check_only=False):
+def sync_content(root, check_only=False, force=False):
     """Validate (and unless ``check_only`` store) the content under ``root``.
 
-    Writes nothing when any file has a problem. The caller's session is committed here on
-    success so that the whole sync is one transaction."""
+    Writes nothing when any file has a problem, or when a changed module file would overwrite a
+    newer web edit (unless ``force``). The caller's session is committed here on success so that
+    the whole sync is one transaction."""
     root = Path(root)
     result = SyncResult()
 
@@ -69,6 +73,15 @@ def sync_content(root, check_only=False):
         if not any(str(p).startswith(f"content/syllabi/{code}.yaml") for p in result.problems):
             result.problems.append(Problem("content/syllabi", None, f"no syllabus for {code}"))
 
+    # Role-play scenarios (and the syllabi's required_scenarios checked against them).
+    scenarios, problems = read_scenarios(root, rel, model.category_codes, module_codes)
+    result.problems += problems
+
+    question_banks, problems = bank_files.read_question_banks(root, rel, categories)
+    result.problems += problems
+
+    if result.ok and not force:
+        result.problems += store.file_conflicts(modules)
     if not result.ok or check_only:
         return result
     try:
@@ -76,6 +89,8 @@ def sync_content(root, check_only=False):
         result.counts.update(competency_sync.apply_tracks(tracks))
         result.counts.update(store.apply_modules(modules))
         result.counts.update(store.apply_syllabi(syllabi))
+        result.counts.update(bank_files.apply_question_banks(question_banks))
+        result.counts.update(scenario_store.apply_scenarios(scenarios))
         db.session.commit()
     except Exception:
         db.session.rollback()

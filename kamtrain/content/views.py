@@ -1,7 +1,7 @@
 """Course modules for everyone signed in: list by competency category, search, read, self-check,
 mark complete; and the trainee's own syllabus with its progress."""
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_
@@ -61,17 +61,38 @@ def self_check(code):
     results, right = progress.grade_self_check(module, answers)
     row = progress.record_self_check(current_user, module, right)
     db.session.commit()
+    if _wants_json():
+        return jsonify({
+            "right": right, "total": len(results), "best": row.self_check_correct,
+            "summary": _("%(right)d of %(n)d right.", right=right, n=len(results)),
+            "questions": [{"chosen": chosen, "answer": answer, "correct": ok,
+                           "verdict": _("Right.") if ok else _("Not quite."),
+                           "explanation": q["explanation"]}
+                          for (chosen, answer, ok), q in zip(results, module.self_check, strict=True)],
+        })
     return render_template("content/module.html", module=module, progress=row, results=results, right=right)
+
+
+def _wants_json():
+    return request.accept_mimetypes.best == "application/json"
+
+
+@bp.route("/modules/<code>/time", methods=["POST"])
+@allow(SIGNED_IN)
+def study_time(code):
+    """module.js's heartbeat while the page is visible: {"seconds": n}, capped on the server."""
+    module = _module_or_404(code)
+    data = request.get_json(silent=True) or request.form
+    credited = progress.record_heartbeat(current_user, module, data.get("seconds"))
+    db.session.commit()
+    return jsonify({"credited": credited})
 
 
 @bp.route("/modules/<code>/complete", methods=["POST"])
 @allow(SIGNED_IN)
 def complete(code):
     module = _module_or_404(code)
-    progress.mark_complete(current_user, module)
-    seconds = request.form.get("seconds", "")
-    if seconds.isdigit():
-        progress.add_study_time(current_user, module, int(seconds))
+    progress.mark_complete(current_user, module)  # reading time comes from module.js's capped heartbeats
     db.session.commit()
     flash(_("Module marked as completed."), "success")
     return redirect(url_for("content.module", code=code))

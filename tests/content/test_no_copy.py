@@ -24,6 +24,7 @@ def test_content_copies_no_seed_run():
     assert len(grams) > 10000
     files = [p for d in ("content", "question_banks") for p in (ROOT / d).rglob("*") if p.is_file()]
     assert files
+    assert any(p.parent.name == "scenarios" for p in files), "content/scenarios must be scanned too"
     copied = {str(p.relative_to(ROOT)): runs[0] for p in files if (runs := check.copied_runs(p, grams))}
     assert copied == {}
 
