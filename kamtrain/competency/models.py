@@ -3,12 +3,17 @@ the certification tracks with each level's target proficiency per category.
 
 All of it is content: `kamtrain content sync` loads it from content/competency.yaml and
 content/tracks.yaml, matching rows by their codes so ids stay stable across syncs.
+
+``Evidence`` is not content: it is what each trainee has shown, category by category (graded quiz
+and exam answers, marked essays, scenario runs, self- and leader assessments, observations).
 """
 
-from sqlalchemy import CheckConstraint, ForeignKey, String, Text, UniqueConstraint
+from datetime import datetime
+
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from kamtrain.core.db import db
+from kamtrain.core.db import db, utcnow
 
 
 class ProficiencyStep(db.Model):
@@ -149,3 +154,58 @@ class LevelTarget(db.Model):
 
     track_level: Mapped[TrackLevel] = relationship(back_populates="targets")
     category: Mapped[Category] = relationship(lazy="joined")
+
+
+EVIDENCE_KINDS = ("quiz", "exam", "essay", "scenario", "self", "leader", "observation")
+
+
+class Evidence(db.Model):
+    """One piece of competency evidence: a score 0…1 a trainee showed in one category, with its weight,
+    date and source. Gap reports aggregate it; every graded exam or quiz answer writes one row (a
+    regrade or a re-marking updates that row: one row per source and category)."""
+
+    __tablename__ = "competency_evidence"
+    __table_args__ = (
+        UniqueConstraint("source_kind", "source_id", "category_id"),
+        CheckConstraint("score >= 0 AND score <= 1", name="score_range"),
+        CheckConstraint("source_kind IN ('quiz', 'exam', 'essay', 'scenario', 'self', 'leader', 'observation')",
+                        name="source_kind"),
+        # Covers the gap reports' GROUP BY user, category (and a trainee's trend by date): the sums are
+        # read from the index alone (kamtrain/competency/profiles.py).
+        Index("ix_competency_evidence_profile", "user_id", "category_id", "occurred_at", "profile_weight",
+              "profile_points", "score"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))  # the trainee
+    category_id: Mapped[int] = mapped_column(ForeignKey("competency_categories.id"), index=True)
+    score: Mapped[float] = mapped_column()  # 0…1
+    weight: Mapped[float] = mapped_column(default=1.0)  # e.g. the question's marks
+    occurred_at: Mapped[datetime] = mapped_column(default=utcnow)  # when it was shown (not recorded)
+    source_kind: Mapped[str] = mapped_column(String(20))  # one of EVIDENCE_KINDS
+    source_id: Mapped[int | None] = mapped_column()  # e.g. attempt_slots.id for quiz, exam and essay
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))  # a marker, leader or observer
+    note: Mapped[str] = mapped_column(String(255), default="")
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # weight × source weight × recency growth, and that × score: kept up to date on every insert and
+    # update by set_profile_weights below (the method: kamtrain/competency/proficiency.py)
+    profile_weight: Mapped[float] = mapped_column()
+    profile_points: Mapped[float] = mapped_column()
+
+    category: Mapped[Category] = relationship()
+
+    def __repr__(self):
+        return f"<Evidence user={self.user_id} {self.category_id} {self.score:.2f} {self.source_kind}:{self.source_id}>"
+
+
+@event.listens_for(Evidence, "before_insert")
+@event.listens_for(Evidence, "before_update")
+def set_profile_weights(mapper, connection, row):
+    """Whoever writes evidence (grading, scenario runs, assessments), the stored weights follow."""
+    from kamtrain.competency.proficiency import stored_weights
+
+    if row.occurred_at is None:
+        row.occurred_at = utcnow()
+    if row.weight is None:
+        row.weight = 1.0
+    row.profile_weight, row.profile_points = stored_weights(row.weight, row.source_kind, row.occurred_at, row.score)
