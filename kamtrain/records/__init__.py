@@ -1,0 +1,1 @@
+"""HR records: searching certification records, exports (CSV, XLSX), and the REST API."""
