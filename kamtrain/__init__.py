@@ -61,11 +61,15 @@ def _init_extensions(app):
     login_manager.login_message = lazy_gettext("Please sign in to see this page.")
     login_manager.login_message_category = "info"
 
+    from sqlalchemy.orm import joinedload
+
     from kamtrain.accounts.models import User
 
     @login_manager.user_loader
     def load_user(token):
-        user = db.session.scalar(db.select(User).filter_by(session_token=token))
+        # one query for the user and the roles every request's access check reads
+        user = db.session.scalars(db.select(User).options(joinedload(User.role_rows))
+                                  .filter_by(session_token=token)).unique().first()
         return user if user is not None and user.active else None
 
     # Models must be imported so that Alembic and create_all see every table.
@@ -75,17 +79,49 @@ def _init_extensions(app):
 def _register_blueprints(app):
     from kamtrain.accounts.admin import bp as admin_bp
     from kamtrain.accounts.views import bp as accounts_bp
+    from kamtrain.assessment.attempt_views import bp as attempts_bp
+    from kamtrain.assessment.bank_views import bp as bank_bp
+    from kamtrain.assessment.exam_views import bp as exams_bp
+    from kamtrain.assessment.marking_views import bp as marking_bp
+    from kamtrain.assessment.quiz_views import bp as quizzes_bp
     from kamtrain.competency.views import bp as competency_bp
+    from kamtrain.content.editing import bp as editing_bp
+    from kamtrain.content.progress_views import bp as progress_bp
     from kamtrain.content.views import bp as content_bp
     from kamtrain.core.health import bp as health_bp
     from kamtrain.dashboard.views import bp as dashboard_bp
+    from kamtrain.scenarios.views import bp as scenarios_bp
 
-    for bp in (accounts_bp, admin_bp, competency_bp, content_bp, dashboard_bp, health_bp):
+    for bp in (accounts_bp, admin_bp, bank_bp, competency_bp, content_bp, editing_bp, progress_bp, dashboard_bp,
+               health_bp, scenarios_bp, quizzes_bp, attempts_bp, exams_bp, marking_bp):
         app.register_blueprint(bp)
+    _register_certification(app)
+    _register_development(app)
 
     from kamtrain.core.errors import register_error_pages
 
     register_error_pages(app)
+
+
+def _register_development(app):
+    """Gap reports, assessments and observations, development plans (issue 8)."""
+    from kamtrain.competency.report_views import bp as gaps_bp
+    from kamtrain.development.views import bp as plans_bp
+
+    app.register_blueprint(gaps_bp)
+    app.register_blueprint(plans_bp)
+
+
+def _register_certification(app):
+    """Certificates, public verification, background jobs, HR records and the REST API (issue 9)."""
+    from kamtrain.certification.job_views import bp as jobs_bp
+    from kamtrain.certification.verify_views import bp as verify_bp
+    from kamtrain.certification.views import bp as certificates_bp
+    from kamtrain.records.api import bp as api_bp
+    from kamtrain.records.views import bp as records_bp
+
+    for bp in (certificates_bp, verify_bp, jobs_bp, records_bp, api_bp):
+        app.register_blueprint(bp)
 
 
 def _register_request_hooks(app):
@@ -112,10 +148,14 @@ def _register_request_hooks(app):
 def _register_template_helpers(app):
     from kamtrain.accounts.messages import event_title
     from kamtrain.accounts.roles import LEVEL_NAMES, ROLE_TITLES, Role
+    from kamtrain.assessment.messages import DIFFICULTY_NAMES, QUESTION_TYPE_NAMES
+    from kamtrain.assessment.rendering import numbering, render_inline
     from kamtrain.core.i18n import LANGUAGES, current_language, localized, pick
 
     app.jinja_env.globals.update(
         localized=localized, pick=pick, LANGUAGES=LANGUAGES, current_language=current_language,
         ROLE_TITLES=ROLE_TITLES, Role=Role, LEVEL_NAMES=LEVEL_NAMES, event_title=event_title,
+        QUESTION_TYPE_NAMES=QUESTION_TYPE_NAMES, DIFFICULTY_NAMES=DIFFICULTY_NAMES, numbering=numbering,
+        render_inline=render_inline,
     )
     app.jinja_env.add_extension("jinja2.ext.do")

@@ -1,9 +1,19 @@
 """The `kamtrain` command: the app's Flask CLI (so `flask --app kamtrain …` works too).
 
     kamtrain db upgrade                 Alembic migrations to head (Flask-Migrate)
-    kamtrain content sync [--check]     load or validate content/ and question_banks/
+    kamtrain content sync [--check] [--force]
+                                        load or validate content/ and question_banks/
+    kamtrain content export [--module CODE] [-o DIR]
+                                        write web edits of modules back to content/modules/
     kamtrain demo                       demo organisation and activity (idempotent)
     kamtrain serve [--host H --port P]  development server
+    kamtrain bank import|export         question files (GIFT, Moodle XML, Aiken; QTI 3 export)
+    kamtrain exams close-overdue        submit and grade attempts whose time is up (cron)
+    kamtrain cert list|pdf|award-due|remind
+                                        certificates (CONTRACT §2); expiry reminders (cron)
+    kamtrain jobs worker [--burst]      an RQ worker for background jobs
+    kamtrain pdp pdf USERNAME -o FILE   a user's current development plan as PDF (CONTRACT §2)
+    kamtrain pdp due [--days N]         development plans due for review
 """
 
 import sys
@@ -12,7 +22,11 @@ import click
 from flask import current_app
 from flask.cli import FlaskGroup, with_appcontext
 
+from kamtrain.assessment.cli import bank
+from kamtrain.assessment.exam_cli import exams
+from kamtrain.certification.cli import cert, jobs
 from kamtrain.core.db import db
+from kamtrain.development.cli import pdp
 
 
 def _create_app():
@@ -30,6 +44,11 @@ def register_commands(app):
     app.cli.add_command(content)
     app.cli.add_command(demo)
     app.cli.add_command(serve)
+    app.cli.add_command(bank)
+    app.cli.add_command(exams)
+    app.cli.add_command(cert)
+    app.cli.add_command(jobs)
+    app.cli.add_command(pdp)
 
 
 @click.group()
@@ -39,12 +58,16 @@ def content():
 
 @content.command("sync")
 @click.option("--check", is_flag=True, help="Validate only; write nothing.")
+@click.option("--force", is_flag=True, help="Let changed module files overwrite newer web edits.")
 @with_appcontext
-def content_sync(check):
-    """Load content/ into the database in one transaction (or only validate it)."""
+def content_sync(check, force):
+    """Load content/ into the database in one transaction (or only validate it).
+
+    A changed module file never silently overwrites a newer web edit: sync stops (exit 1) until
+    the edit is exported with `kamtrain content export`, or `--force` is given."""
     from kamtrain.content.sync import sync_content
 
-    result = sync_content(current_app.config["CONTENT_DIR"], check_only=check)
+    result = sync_content(current_app.config["CONTENT_DIR"], check_only=check, force=force)
     for problem in result.problems:
         click.echo(str(problem), err=True)
     if not result.ok:
@@ -54,6 +77,31 @@ def content_sync(check):
         click.echo("content OK")
     else:
         click.echo("content synced: " + ", ".join(f"{k} {v}" for k, v in result.counts.items()))
+
+
+@content.command("export")
+@click.option("--module", "code", metavar="CODE", help="Only this module (default: every module with web edits).")
+@click.option("-o", "--output", "output", type=click.Path(file_okay=False), help="Directory (default content/modules).")
+@with_appcontext
+def content_export(code, output):
+    """Write modules edited on the web back to their Markdown files (front matter + body)."""
+    from pathlib import Path
+
+    from kamtrain.content.export import export_modules
+
+    modules_dir = Path(current_app.config["CONTENT_DIR"]) / "content" / "modules"
+    try:
+        written = export_modules(modules_dir, output, code)
+    except LookupError:
+        click.echo(f"no module {code!r}", err=True)
+        sys.exit(1)
+    for item in written:
+        what = f"web version {item.version}" if item.version else "current state"
+        click.echo(f"wrote {item.path} ({what})")
+    if not written:
+        click.echo("no web edits to export")
+    else:
+        click.echo("now run: kamtrain content sync")
 
 
 @click.command()

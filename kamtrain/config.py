@@ -13,6 +13,8 @@ import os
 import secrets
 from pathlib import Path
 
+import orjson
+
 
 def env_flag(name, default=False):
     value = os.environ.get(name)
@@ -52,7 +54,8 @@ def from_environment(instance_path):
     return {
         "SECRET_KEY": secret_key(instance_path),
         "SQLALCHEMY_DATABASE_URI": database_url,
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True, "json_serializer": json_dumps,
+                                      "json_deserializer": orjson.loads},
         "REDIS_URL": redis_url,
         "HTTPS": https,
         "SESSION_COOKIE_HTTPONLY": True,
@@ -64,7 +67,7 @@ def from_environment(instance_path):
         "REMEMBER_COOKIE_SAMESITE": "Lax",
         "PERMANENT_SESSION_LIFETIME": 12 * 3600,
         "PREFERRED_URL_SCHEME": "https" if https else "http",
-        "MAX_CONTENT_LENGTH": 50 * 1024 * 1024,
+        "MAX_CONTENT_LENGTH": 51 * 1024 * 1024,  # a 50 MB question file plus the form around it
         "WTF_CSRF_TIME_LIMIT": 12 * 3600,
         "RATELIMIT_STORAGE_URI": redis_url or "memory://",
         "RATELIMIT_HEADERS_ENABLED": True,
@@ -73,3 +76,9 @@ def from_environment(instance_path):
         "BABEL_DEFAULT_TIMEZONE": os.environ.get("KAMTRAIN_TIMEZONE", "Asia/Shanghai"),
         "CONTENT_DIR": os.environ.get("KAMTRAIN_CONTENT_DIR") or str(Path(__file__).resolve().parent.parent),
     }
+
+
+def json_dumps(value):
+    """JSON columns are written with orjson: a 10,000-question import serialises 30,000 documents.
+    Integer dict keys become strings, as with the standard library."""
+    return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()

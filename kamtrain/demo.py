@@ -6,7 +6,12 @@ from kamtrain.accounts import operations
 from kamtrain.accounts.models import Team, User
 from kamtrain.accounts.passwords import hash_password, verify_password
 from kamtrain.accounts.roles import Role
+from kamtrain.assessment.demo import create_demo_exams
+from kamtrain.certification.demo import create_demo_certificates
+from kamtrain.content.demo import create_demo_progress
 from kamtrain.core.db import db
+from kamtrain.development.demo import create_demo_development
+from kamtrain.scenarios.demo import create_demo_scenarios
 
 DEMO_PASSWORD = "kamtrain-demo"  # demo data only; never a default for real accounts
 
@@ -18,6 +23,7 @@ STAFF = [
     ("admin", "系统管理员", {Role.ADMIN}),
     ("hr", "何晓芸", {Role.HR}),
     ("trainer", "唐立新", {Role.TRAINER}),
+    ("trainer2", "谭文静", {Role.TRAINER}),  # a second marker: the scenarios' inter-rater check
     ("leader1", "梁志强", {Role.LEADER}),
     ("leader2", "黎佳慧", {Role.LEADER}),
 ]
@@ -53,6 +59,7 @@ def create_demo():
     """Create or restore the demo organisation; returns [(username, roles, name)]. Caller commits."""
     accounts = []
     staff = {}
+    trainees = {}
     for username, name, roles in STAFF:
         staff[username] = _person(username, name, roles)
         accounts.append((username, sorted(r.value for r in roles), name))
@@ -66,8 +73,14 @@ def create_demo():
             number = i * 10 + j + 1
             track, current, target = TRAINEE_PLANS[j]
             username = f"trainee{number:02d}"
-            _person(username, TRAINEE_NAMES[number - 1], {Role.TRAINEE}, employee_no=f"HZ{number:05d}",
-                    track=track, current_level=current, target_level=target, team=team)
+            trainees[number] = _person(username, TRAINEE_NAMES[number - 1], {Role.TRAINEE},
+                                       employee_no=f"HZ{number:05d}", track=track, current_level=current,
+                                       target_level=target, team=team)
             accounts.append((username, [Role.TRAINEE.value], TRAINEE_NAMES[number - 1]))
     db.session.flush()
+    create_demo_progress(trainees)  # finished modules and reading time (kamtrain/content/demo.py)
+    create_demo_exams(trainees, staff)  # exam sittings, attempts, practice (kamtrain/assessment/demo.py)
+    create_demo_scenarios(trainees, staff)  # scenario runs, replies and marks (kamtrain/scenarios/demo.py)
+    create_demo_certificates(trainees, staff)  # every status, expiring soon, awaiting approval (certification/demo.py)
+    create_demo_development(trainees, staff)  # assessments, observations, plans (development/demo.py)
     return accounts

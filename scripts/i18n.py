@@ -2,6 +2,8 @@
 
     python scripts/i18n.py update    extract messages, update zh and en catalogues
     python scripts/i18n.py compile   compile .po to .mo (the install step runs this)
+    python scripts/i18n.py translate FILE.json
+                                     set Chinese translations from {"English msgid": "中文"}
 
 Messages are written in English in the code. The English catalogue is filled with the source
 text itself (a message added later shows up there too); the Chinese one is translated by hand.
@@ -60,6 +62,28 @@ def fill_english():
         write_po(f, catalog, sort_output=True, width=100)
 
 
+def translate(json_path):
+    """Set zh msgstrs from a JSON object; unknown msgids are reported, not added."""
+    import json
+
+    mapping = json.loads(Path(json_path).read_text(encoding="utf-8"))
+    path = TRANSLATIONS / "zh" / "LC_MESSAGES" / "messages.po"
+    with path.open("rb") as f:
+        catalog = read_po(f, locale="zh")
+    unknown = []
+    for msgid, text in mapping.items():
+        message = catalog.get(msgid)
+        if message is None:
+            unknown.append(msgid)
+            continue
+        message.string = text
+        message.flags.discard("fuzzy")
+    with path.open("wb") as f:
+        write_po(f, catalog, sort_output=True, width=100)
+    missing = [m.id for m in catalog if m.id and not m.string]
+    print(f"set {len(mapping) - len(unknown)}; not in catalogue: {unknown}; still untranslated: {missing}")
+
+
 def compile_catalogues():
     pybabel("compile", "-d", str(TRANSLATIONS), "--statistics")
 
@@ -68,6 +92,8 @@ if __name__ == "__main__":
     command = sys.argv[1] if len(sys.argv) > 1 else ""
     if command == "update":
         update()
+    elif command == "translate" and len(sys.argv) == 3:
+        translate(sys.argv[2])
     elif command == "compile":
         compile_catalogues()
     else:

@@ -16,7 +16,7 @@ sudo=""
 
 packages="fonts-wqy-zenhei"
 python3 -m venv --help >/dev/null 2>&1 || packages="$packages python3-venv python3-pip"
-[ $dev = 1 ] && packages="$packages chromium poppler-utils zbar-tools"
+[ $dev = 1 ] && packages="$packages chromium poppler-utils zbar-tools sqlite3"  # sqlite3: bench/export_records.py
 missing=""
 for p in $packages; do
   dpkg -s "$p" >/dev/null 2>&1 || missing="$missing $p"

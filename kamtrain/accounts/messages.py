@@ -34,6 +34,19 @@ EVENTS = {
     "team_created": _l("Team created"),
     "team_leader_changed": _l("Team leader changed"),
     "roster_imported": _l("Roster uploaded"),
+    "scenario_reply_marked": _l("Scenario reply marked"),
+    "exam_created": _l("Exam created"),
+    "exam_changed": _l("Exam settings changed"),
+    "exam_assigned": _l("Exam assigned"),
+    "exam_unassigned": _l("Exam assignment removed"),
+    "attempt_answer_refused": _l("Exam answer refused"),
+    "essay_marked": _l("Written answer marked"),
+    "question_regraded": _l("Corrected question regraded"),
+    "competency_assessed": _l("Competencies assessed against the indicators"),
+    "competency_observed": _l("Observation from a customer visit recorded"),
+    "plan_approved": _l("Development plan approved"),
+    "plan_reviewed": _l("Development plan reviewed"),
+    "work_assigned": _l("Work assigned from the gap report"),
 }
 
 

@@ -7,6 +7,7 @@ from sqlalchemy.orm import selectinload
 
 from kamtrain.accounts.models import AuditEntry, Team, User, UserRole
 from kamtrain.accounts.roles import Role
+from kamtrain.assessment.models import Question
 from kamtrain.competency.models import Category, Indicator, TrackInfo, TrackLevel
 from kamtrain.core.access import SIGNED_IN, allow
 from kamtrain.core.db import db
@@ -34,6 +35,7 @@ def trainer_panel(user):
         "categories": db.session.scalar(db.select(func.count(Category.id))),
         "indicators": db.session.scalar(db.select(func.count(Indicator.id)).where(Indicator.retired.is_(False))),
         "track_levels": db.session.scalar(db.select(func.count(TrackLevel.id))),
+        "questions": db.session.scalar(db.select(func.count(Question.id)).where(Question.retired.is_(False))),
     }
 
 

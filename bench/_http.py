@@ -1,0 +1,132 @@
+"""What the exam benchmarks share: a small HTTP load generator (wrk is not installed everywhere) and
+starting gunicorn.
+
+The generator keeps ``connections`` requests in flight for a fixed time: several processes (so the
+client is not held back by one interpreter's lock), each with threads that send prepared requests
+over raw sockets and read the answer to the end (gunicorn's sync workers close every connection).
+"""
+
+import multiprocessing
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_gunicorn(app_spec, env, workers=2, port=None):
+    port = port or free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "gunicorn", "--workers", str(workers), "--bind", f"127.0.0.1:{port}",
+         "--backlog", "2048", "--timeout", "120", "--log-level", "warning", app_spec],
+        cwd=ROOT, env={**os.environ, **env}, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"gunicorn {app_spec} exited: {process.stderr.read().decode()[-2000:]}")
+        try:
+            with urllib.request.urlopen(base + "/healthz", timeout=2):
+                break
+        except OSError:
+            time.sleep(0.1)
+    else:
+        raise RuntimeError("gunicorn did not start")
+    return process, port
+
+
+def stop(process):
+    process.send_signal(signal.SIGTERM)
+    try:
+        process.wait(20)
+    except subprocess.TimeoutExpired:
+        process.kill()
+
+
+def request_bytes(path, port, cookie=None):
+    lines = [f"GET {path} HTTP/1.1", f"Host: 127.0.0.1:{port}", "User-Agent: kamtrain-bench", "Accept: text/html",
+             "Connection: close"]
+    if cookie:
+        lines.append(f"Cookie: {cookie}")
+    return ("\r\n".join(lines) + "\r\n\r\n").encode()
+
+
+def _one(port, payload):
+    with socket.create_connection(("127.0.0.1", port), timeout=30) as s:
+        s.sendall(payload)
+        chunks = []
+        while True:
+            data = s.recv(65536)
+            if not data:
+                break
+            chunks.append(data)
+    head = b"".join(chunks[:1])[:12]
+    return int(head[9:12]) if head.startswith(b"HTTP/") else 0
+
+
+def _worker(port, payloads, seconds, threads, queue):
+    stop_at = time.perf_counter() + seconds
+    lock = threading.Lock()
+    totals = {"ok": 0, "errors": 0, "latencies": []}
+
+    def loop(offset):
+        i = offset
+        ok = errors = 0
+        latencies = []
+        while time.perf_counter() < stop_at:
+            started = time.perf_counter()
+            try:
+                status = _one(port, payloads[i % len(payloads)])
+            except OSError:
+                status = 0
+            latencies.append(time.perf_counter() - started)
+            if status == 200:
+                ok += 1
+            else:
+                errors += 1
+            i += 1
+        with lock:
+            totals["ok"] += ok
+            totals["errors"] += errors
+            totals["latencies"] += latencies
+
+    pool = [threading.Thread(target=loop, args=(n * 7,)) for n in range(threads)]
+    for t in pool:
+        t.start()
+    for t in pool:
+        t.join()
+    queue.put(totals)
+
+
+def load(port, payloads, seconds, connections=16, processes=2):
+    """Requests per second (status 200) with ``connections`` in flight for ``seconds``; errors; p50/p99 ms."""
+    ctx = multiprocessing.get_context("fork")
+    queue = ctx.Queue()
+    per = connections // processes
+    procs = [ctx.Process(target=_worker, args=(port, payloads[i::processes] or payloads, seconds, per, queue))
+             for i in range(processes)]
+    started = time.perf_counter()
+    for p in procs:
+        p.start()
+    results = [queue.get() for _ in procs]
+    for p in procs:
+        p.join()
+    elapsed = time.perf_counter() - started
+    ok = sum(r["ok"] for r in results)
+    latencies = sorted(x for r in results for x in r["latencies"])
+    return {"rps": ok / elapsed, "ok": ok, "errors": sum(r["errors"] for r in results),
+            "p50_ms": 1000 * statistics.median(latencies) if latencies else None,
+            "p99_ms": 1000 * latencies[int(len(latencies) * 0.99) - 1] if latencies else None}

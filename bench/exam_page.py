@@ -1,0 +1,188 @@
+"""Benchmark: a signed-in trainee's question page in an exam attempt (issue 6, CONTRACT §5).
+
+product  — kamtrain under gunicorn (2 sync workers) on SQLite: ``GET /attempts/<id>?page=N`` for the 40
+           questions of a sales-4 certification attempt in turn (some answered), signed in: the full
+           request (session, access rule, the attempt, the navigator, the pinned question version,
+           the shuffled presentation, the page with its layout).
+baseline — a bare Flask app under the same gunicorn settings on the same database file: one indexed
+           SELECT (the question version by primary key) and a Jinja render of its text and options.
+
+Both are driven by the same load generator (16 connections; bench/_http.py) in interleaved runs; the
+medians of requests per second are compared. ratio = product ÷ baseline (higher is better); the issue
+asks for at least 0.7.
+
+    python bench/exam_page.py [--quick]
+"""
+
+import argparse
+import json
+import os
+import statistics
+import sys
+import tempfile
+import warnings
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench._http import load, request_bytes, start_gunicorn, stop  # noqa: E402
+
+SECRET = "bench-secret-key-not-for-production"
+PASSWORD = "bench-password-1"
+
+BASELINE_TEMPLATE = """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><title>{{ name }}</title></head>
+<body><main><h1>{{ name }}</h1><div class="qtext">{{ text }}</div>
+<ul>{% for a in answers %}<li><label><input type="radio" name="q" value="{{ loop.index0 }}"> {{ a.text }}</label></li>
+{% endfor %}</ul></main></body></html>"""
+
+
+def baseline_app():
+    """The bare Flask app (gunicorn 'bench.exam_page:baseline_app()'): one indexed SELECT, one render of a
+    template compiled once, one SQLite connection per worker (a sync worker serves one request at a time)."""
+    import sqlite3
+
+    from flask import Flask, abort
+
+    app = Flask(__name__)
+    path = os.environ["BENCH_SQLITE_PATH"]
+    template = app.jinja_env.from_string(BASELINE_TEMPLATE)
+    connections = {}
+
+    def connection():
+        pid = os.getpid()  # gunicorn forks the workers after loading the app
+        if pid not in connections:
+            connections[pid] = sqlite3.connect(path, check_same_thread=False)
+        return connections[pid]
+
+    @app.route("/healthz")
+    def healthz():
+        return "ok"
+
+    @app.route("/q/<int:version_id>")
+    def question(version_id):
+        row = connection().execute("SELECT name, text, data FROM question_versions WHERE id = ?",
+                                   (version_id,)).fetchone()
+        if row is None:
+            abort(404)
+        data = json.loads(row[2])
+        return template.render(name=row[0], text=row[1], answers=data.get("answers", []))
+
+    return app
+
+
+def prepare(tmp):
+    """A database with the content, one trainee with a sales-4 exam attempt in progress (a third answered)."""
+    os.environ["KAMTRAIN_INSTANCE_PATH"] = str(tmp / "instance")
+    os.environ["KAMTRAIN_SECRET_KEY"] = SECRET
+    db_path = tmp / "bench.sqlite"
+    from flask_migrate import upgrade
+
+    from kamtrain import create_app
+    from kamtrain.accounts import operations
+    from kamtrain.accounts.roles import Role
+    from kamtrain.assessment import delivery, grading, presentation, quiz_operations
+    from kamtrain.assessment.demo import _response
+    from kamtrain.assessment.quizzes import QuizAssignment
+    from kamtrain.content.models import Syllabus
+    from kamtrain.content.sync import sync_content
+    from kamtrain.core.db import db
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}"})
+    with app.app_context():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            upgrade()
+        assert sync_content(app.config["CONTENT_DIR"]).ok
+        user = operations.create_user(None, username="bench", full_name="压测学员", roles=[Role.TRAINEE],
+                                      password=PASSWORD, track="sales", target_level=4)
+        syllabus = db.session.scalar(db.select(Syllabus).filter_by(code="sales-4"))
+        quiz = quiz_operations.create_exam(None, syllabus, time_limit_minutes=600)
+        db.session.add(QuizAssignment(quiz_id=quiz.id, user_id=user.id))
+        db.session.commit()
+        attempt = delivery.start_attempt(quiz, user, seed=42)
+        db.session.commit()
+        import random
+
+        rng = random.Random(1)
+        for slot in attempt.slots[::3]:
+            question = grading.question_of(slot.version)
+            slot.response = _response(question, rng.random() < 0.6, rng)
+            slot.answer_key = presentation.answer_key(question, slot.response)
+        db.session.commit()
+        positions = [s.position for s in attempt.slots]
+        version_ids = [s.version_id for s in attempt.slots]
+        attempt_id = attempt.id
+        db.session.remove()
+        db.engine.dispose()
+    return db_path, attempt_id, positions, version_ids
+
+
+def sign_in(port):
+    import http.cookiejar
+    import re
+    import urllib.parse
+    import urllib.request
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", "kamtrain-bench")]
+    base = f"http://127.0.0.1:{port}"
+    page = opener.open(base + "/login").read().decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    opener.open(base + "/login", urllib.parse.urlencode(
+        {"csrf_token": token, "username": "bench", "password": PASSWORD}).encode()).read()
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="shorter runs (under a minute)")
+    parser.add_argument("--seconds", type=float, default=None, help="length of each run")
+    parser.add_argument("--repeat", type=int, default=None)
+    parser.add_argument("--connections", type=int, default=16)
+    args = parser.parse_args()
+    seconds = args.seconds or (3.0 if args.quick else 10.0)
+    repeat = args.repeat or (3 if args.quick else 5)
+
+    with tempfile.TemporaryDirectory() as tmp_name:
+        tmp = Path(tmp_name)
+        db_path, attempt_id, positions, version_ids = prepare(tmp)
+        env = {"KAMTRAIN_DATABASE_URL": f"sqlite:///{db_path}", "KAMTRAIN_INSTANCE_PATH": str(tmp / "instance"),
+               "KAMTRAIN_SECRET_KEY": SECRET, "KAMTRAIN_LOGIN_RATE_LIMIT": "1000 per minute",
+               "BENCH_SQLITE_PATH": str(db_path)}
+        product, product_port = start_gunicorn("kamtrain:create_app()", env)
+        baseline, baseline_port = start_gunicorn("bench.exam_page:baseline_app()", env)
+        try:
+            cookie = sign_in(product_port)
+            product_requests = [request_bytes(f"/attempts/{attempt_id}?page={p}", product_port, cookie)
+                                for p in positions]
+            baseline_requests = [request_bytes(f"/q/{v}", baseline_port) for v in version_ids]
+            check = load(product_port, product_requests[:2], 0.5, connections=2)
+            if check["errors"] or not check["ok"]:
+                raise RuntimeError(f"the product page does not answer 200: {check}")
+            load(baseline_port, baseline_requests, 1.0, args.connections)  # warm-up
+            load(product_port, product_requests, 1.0, args.connections)
+            product_rps, baseline_rps = [], []
+            for i in range(repeat):
+                b = load(baseline_port, baseline_requests, seconds, args.connections)
+                p = load(product_port, product_requests, seconds, args.connections)
+                if p["errors"] or b["errors"]:
+                    raise RuntimeError(f"errors under load: product {p['errors']}, baseline {b['errors']}")
+                product_rps.append(p["rps"])
+                baseline_rps.append(b["rps"])
+                print(f"rep {i + 1}: product {p['rps']:.0f} req/s (p50 {p['p50_ms']:.1f} ms, p99 {p['p99_ms']:.1f} ms),"
+                      f" baseline {b['rps']:.0f} req/s (p50 {b['p50_ms']:.1f} ms)", file=sys.stderr)
+        finally:
+            stop(product)
+            stop(baseline)
+    product_median, baseline_median = statistics.median(product_rps), statistics.median(baseline_rps)
+    print(json.dumps({"bench": "exam_page", "ratio": round(product_median / baseline_median, 4), "goal": 0.7,
+                      "product": round(product_median, 1), "baseline": round(baseline_median, 1), "unit": "req/s",
+                      "connections": args.connections, "workers": 2, "database": "sqlite", "repeat": repeat,
+                      "seconds": seconds}))
+
+
+if __name__ == "__main__":
+    main()
