@@ -40,8 +40,12 @@ def create_app(overrides=None):
 
 
 def _init_extensions(app):
-    from kamtrain.core.i18n import select_locale
+    from kamtrain.core.i18n import install_template_gettext, select_locale
 
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        # a file on this machine: no server that could have dropped a pooled connection, so no
+        # round trip to test each connection before use
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = {**app.config["SQLALCHEMY_ENGINE_OPTIONS"], "pool_pre_ping": False}
     db.init_app(app)
     from kamtrain.core.db import configure_sqlite
 
@@ -51,6 +55,7 @@ def _init_extensions(app):
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(Path(__file__).parent / "translations"))
+    install_template_gettext(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
@@ -61,16 +66,9 @@ def _init_extensions(app):
     login_manager.login_message = lazy_gettext("Please sign in to see this page.")
     login_manager.login_message_category = "info"
 
-    from sqlalchemy.orm import joinedload
+    from kamtrain.accounts.models import user_for_session
 
-    from kamtrain.accounts.models import User
-
-    @login_manager.user_loader
-    def load_user(token):
-        # one query for the user and the roles every request's access check reads
-        user = db.session.scalars(db.select(User).options(joinedload(User.role_rows))
-                                  .filter_by(session_token=token)).unique().first()
-        return user if user is not None and user.active else None
+    login_manager.user_loader(user_for_session)
 
     # Models must be imported so that Alembic and create_all see every table.
     import kamtrain.models  # noqa: F401
@@ -151,11 +149,12 @@ def _register_template_helpers(app):
     from kamtrain.assessment.messages import DIFFICULTY_NAMES, QUESTION_TYPE_NAMES
     from kamtrain.assessment.rendering import numbering, render_inline
     from kamtrain.core.i18n import LANGUAGES, current_language, localized, pick
+    from kamtrain.core.navigation import main_menu
 
     app.jinja_env.globals.update(
         localized=localized, pick=pick, LANGUAGES=LANGUAGES, current_language=current_language,
         ROLE_TITLES=ROLE_TITLES, Role=Role, LEVEL_NAMES=LEVEL_NAMES, event_title=event_title,
         QUESTION_TYPE_NAMES=QUESTION_TYPE_NAMES, DIFFICULTY_NAMES=DIFFICULTY_NAMES, numbering=numbering,
-        render_inline=render_inline,
+        render_inline=render_inline, main_menu=main_menu,
     )
     app.jinja_env.add_extension("jinja2.ext.do")

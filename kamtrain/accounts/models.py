@@ -4,8 +4,8 @@ import secrets
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, bindparam, select
+from sqlalchemy.orm import Mapped, lazyload, mapped_column, relationship
 
 from kamtrain.accounts.roles import Role
 from kamtrain.core.db import db, utcnow
@@ -116,12 +116,16 @@ class User(UserMixin, db.Model):
 
     @property
     def roles(self):
+        known = self.__dict__.get("_roles_read")  # set by user_for_session
+        if known is not None:
+            return known
         return frozenset(Role(r.role) for r in self.role_rows)
 
     def has_role(self, role):
         return role in self.roles
 
     def set_roles(self, roles):
+        self.__dict__.pop("_roles_read", None)
         wanted = {Role(r) for r in roles}
         self.role_rows = [r for r in self.role_rows if Role(r.role) in wanted]
         have = self.roles
@@ -167,3 +171,22 @@ class AuditEntry(db.Model):
 
     def __repr__(self):
         return f"<AuditEntry {self.id} {self.event}>"
+
+
+# The user and their roles in one statement, built once: every signed-in request runs it.
+_BY_SESSION_TOKEN = (
+    select(User, UserRole.role)
+    .outerjoin(UserRole, UserRole.user_id == User.id)
+    .where(User.session_token == bindparam("token"))
+    .options(lazyload(User.role_rows))
+)
+
+
+def user_for_session(token):
+    """The active user whose session token the cookie carries (Flask-Login's user loader), or None."""
+    rows = db.session.execute(_BY_SESSION_TOKEN, {"token": token}).all()
+    if not rows or not rows[0][0].active:
+        return None
+    user = rows[0][0]
+    user.__dict__["_roles_read"] = frozenset(Role(role) for _, role in rows if role is not None)
+    return user

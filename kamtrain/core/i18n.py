@@ -1,7 +1,7 @@
 """Language choice: the user's saved choice, then the session's, then Simplified Chinese."""
 
-from flask import request, session
-from flask_babel import get_locale
+from flask import g, has_app_context, request, session
+from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
 LANGUAGES = {"zh": "简体中文", "en": "English"}
@@ -20,8 +20,44 @@ def select_locale():
     return DEFAULT
 
 
+def _babel_state():
+    """Flask-Babel's per-request namespace (locale and translations chosen for this request)."""
+    return getattr(g, "_flask_babel", None) if has_app_context() else None
+
+
 def current_language():
-    return str(get_locale() or DEFAULT).split("_")[0]
+    state = _babel_state()
+    locale = getattr(state, "babel_locale", None) if state is not None else None
+    if locale is None:
+        locale = get_locale()
+    return locale.language if locale is not None else DEFAULT
+
+
+def _request_translations():
+    """The translations of the request's locale, looked up once per locale per request: pages call
+    gettext dozens of times and Flask-Babel resolves the context, domain and locale on every call.
+    Follows ``force_locale`` (it swaps the locale object, so the identity check fails)."""
+    state = _babel_state()
+    if state is None:
+        return get_translations()
+    locale = getattr(state, "babel_locale", None)
+    known = getattr(state, "kamtrain_translations", None)
+    if known is not None and locale is not None and known[0] is locale:
+        return known[1]
+    translations = get_translations()
+    state.kamtrain_translations = (getattr(state, "babel_locale", None), translations)
+    return translations
+
+
+def install_template_gettext(app):
+    """Replace Flask-Babel's template gettext callables with ones that use _request_translations."""
+    app.jinja_env.install_gettext_callables(
+        gettext=lambda s: _request_translations().ugettext(s),
+        ngettext=lambda s, p, n: _request_translations().ungettext(s, p, n),
+        pgettext=lambda c, s: _request_translations().upgettext(c, s),
+        npgettext=lambda c, s, p, n: _request_translations().unpgettext(c, s, p, n),
+        newstyle=True,
+    )
 
 
 def localized(obj, field):
