@@ -38,21 +38,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench._http import start_gunicorn, stop  # noqa: E402
+from bench._pg import DEFAULT_URL, fresh_database  # noqa: E402
 
 SECRET = "bench-secret-key-not-for-production"
-DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/kamtrain_bench"
-
-
-def recreate_database(url):
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    u = make_url(url)
-    admin = create_engine(u.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{u.database}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{u.database}"'))
-    admin.dispose()
 
 
 def prepare(url, tmp, trainees):
@@ -211,7 +199,7 @@ def main():
     args.trainees = args.trainees or (100 if args.quick else 200)
     if not args.database_url.startswith("postgresql"):
         sys.exit("exam_load runs on PostgreSQL (--database-url postgresql+psycopg://…)")
-    recreate_database(args.database_url)
+    fresh_database(args.database_url)
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         app, quiz_id, cookies = prepare(args.database_url, tmp, args.trainees)

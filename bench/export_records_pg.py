@@ -24,6 +24,7 @@ import sys
 import tempfile
 import time
 
+from _pg import DEFAULT_URL, fresh_database, libpq_url
 from export_records import (
     BASE_URL,
     CERT_COLUMNS,
@@ -34,24 +35,6 @@ from export_records import (
     prepare_schema,
     run_product,
 )
-
-DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/kamtrain_bench"
-
-
-def fresh_database(url):
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    u = make_url(url)
-    admin = create_engine(u.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{u.database}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{u.database}"'))
-    admin.dispose()
-
-
-def libpq_url(url):
-    return url.replace("postgresql+psycopg://", "postgresql://")
 
 
 def load_pg(url, rows, syllabi):

@@ -36,6 +36,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench._pg import drop_database, fresh_database  # noqa: E402
+
 KINDS = ("quiz", "exam", "essay", "scenario", "self", "leader", "observation")
 PER_CELL = 20  # evidence rows per trainee and category
 PG_DEFAULT = "postgresql+psycopg://postgres@127.0.0.1:5432/kamtrain_bench_gap"
@@ -49,29 +51,6 @@ def make_app(url, instance):
     from kamtrain import create_app
 
     return create_app({"SQLALCHEMY_DATABASE_URI": url, "RATELIMIT_STORAGE_URI": "memory://"})
-
-
-def fresh_postgres(url):
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    u = make_url(url)
-    admin = create_engine(u.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{u.database}" WITH (FORCE)'))
-        conn.execute(text(f'CREATE DATABASE "{u.database}"'))
-    admin.dispose()
-
-
-def drop_postgres(url):
-    from sqlalchemy import create_engine, text
-    from sqlalchemy.engine import make_url
-
-    u = make_url(url)
-    admin = create_engine(u.set(database="postgres"), isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{u.database}" WITH (FORCE)'))
-    admin.dispose()
 
 
 def postgres_reachable(url):
@@ -225,7 +204,7 @@ def run(kind, trainees, reps, pg_url):
     with tempfile.TemporaryDirectory(prefix="kt-bench-gap-") as tmp:
         url = "sqlite:///" + str(Path(tmp) / "bench.sqlite") if kind == "sqlite" else pg_url
         if kind == "postgresql":
-            fresh_postgres(url)
+            fresh_database(url)
         try:
             app = make_app(url, tmp)
             start = time.perf_counter()
@@ -234,7 +213,7 @@ def run(kind, trainees, reps, pg_url):
             cells, groups, medians = measure(app, reps)
         finally:
             if kind == "postgresql":
-                drop_postgres(url)
+                drop_database(url)
     result = {"evidence_rows": rows, "trainees": trainees, "cells": cells, "groups": groups,
               "product": round(medians["product"], 4), "baseline": round(medians["baseline"], 4),
               "ratio": round(medians["baseline"] / medians["product"], 3), "build_seconds": round(built, 1)}

@@ -50,3 +50,39 @@ def reset_database(url):
 
 def is_postgres(url):
     return make_url(url).get_backend_name() == "postgresql"
+
+
+LIVE_CONFIG = {"LOGIN_RATE_LIMIT": "1000 per minute", "RATELIMIT_STORAGE_URI": "memory://"}
+
+
+def demo_site(database_url, suffix, tmp_dir, prepare=None, content=True, demo=True, **config):
+    """An app on a database of its own (``derived_database_url``), built by the migrations, with the
+    content and the demo organisation loaded, and ``prepare()`` run in its app context before the
+    commit. Returns (app, url); the app holds no connection when this returns."""
+    import warnings
+
+    from flask_migrate import upgrade
+
+    from kamtrain import create_app
+    from kamtrain.core.db import db
+
+    url = derived_database_url(database_url, suffix, tmp_dir)
+    app = create_app({**LIVE_CONFIG, **config, "SQLALCHEMY_DATABASE_URI": url})
+    with app.app_context():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            upgrade()
+        if content:
+            from kamtrain.content.sync import sync_content
+
+            assert sync_content(app.config["CONTENT_DIR"]).ok
+        if demo:
+            from kamtrain.demo import create_demo
+
+            create_demo()
+        result = prepare() if prepare else None
+        db.session.commit()
+        db.session.remove()
+        db.engine.dispose()
+    app.prepared = result
+    return app, url

@@ -2,6 +2,7 @@
 
 import secrets
 from datetime import datetime
+from functools import cache
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, bindparam, select
@@ -173,18 +174,19 @@ class AuditEntry(db.Model):
         return f"<AuditEntry {self.id} {self.event}>"
 
 
-# The user and their roles in one statement, built once: every signed-in request runs it.
-_BY_SESSION_TOKEN = (
-    select(User, UserRole.role)
-    .outerjoin(UserRole, UserRole.user_id == User.id)
-    .where(User.session_token == bindparam("token"))
-    .options(lazyload(User.role_rows))
-)
+@cache
+def _by_session_token():
+    """The user and their roles in one statement, built once (every signed-in request runs it), on
+    first use: building it configures the mappers, which needs every model imported."""
+    return (select(User, UserRole.role)
+            .outerjoin(UserRole, UserRole.user_id == User.id)
+            .where(User.session_token == bindparam("token"))
+            .options(lazyload(User.role_rows)))
 
 
 def user_for_session(token):
     """The active user whose session token the cookie carries (Flask-Login's user loader), or None."""
-    rows = db.session.execute(_BY_SESSION_TOKEN, {"token": token}).all()
+    rows = db.session.execute(_by_session_token(), {"token": token}).all()
     if not rows or not rows[0][0].active:
         return None
     user = rows[0][0]

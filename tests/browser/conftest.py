@@ -2,15 +2,12 @@
 organisation) and Debian's chromium driven by Playwright."""
 
 import threading
-import warnings
 
 import pytest
-from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
-from kamtrain import create_app
 from kamtrain.core.db import db
-from tests.dbutil import derived_database_url
+from tests.dbutil import demo_site
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking"]
@@ -19,20 +16,7 @@ PHONE = {"width": 390, "height": 844}
 
 @pytest.fixture(scope="session")
 def live_server(database_url, tmp_path_factory):
-    url = derived_database_url(database_url, "browser", tmp_path_factory.mktemp("browser"))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "LOGIN_RATE_LIMIT": "1000 per minute",
-                      "RATELIMIT_STORAGE_URI": "memory://"})
-    with app.app_context():
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            upgrade()
-        from kamtrain.content.sync import sync_content
-        from kamtrain.demo import create_demo
-
-        assert sync_content(app.config["CONTENT_DIR"]).ok
-        create_demo()
-        db.session.commit()
-        db.session.remove()
+    app, _url = demo_site(database_url, "browser", tmp_path_factory.mktemp("browser"))
     server = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

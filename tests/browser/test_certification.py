@@ -5,16 +5,13 @@ saying valid; HR revokes it and the same page says revoked."""
 import shutil
 import subprocess
 import threading
-import warnings
 
 import pytest
-from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
-from kamtrain import create_app
 from kamtrain.core.db import db
 from tests.browser.conftest import PHONE, has_horizontal_scroll, sign_in
-from tests.dbutil import derived_database_url
+from tests.dbutil import demo_site
 
 pytestmark = [pytest.mark.browser, pytest.mark.no_db,
               pytest.mark.skipif(not (shutil.which("pdftoppm") and shutil.which("zbarimg")),
@@ -26,26 +23,17 @@ TRAINEE = "trainee01"  # sales, working towards level 4
 @pytest.fixture(scope="module")
 def server(database_url, tmp_path_factory):
     """A live server of our own (we prepare the trainee's record in its database first)."""
-    url = derived_database_url(database_url, "browser_cert", tmp_path_factory.mktemp("browser_cert"))
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url, "LOGIN_RATE_LIMIT": "1000 per minute",
-                      "RATELIMIT_STORAGE_URI": "memory://"})
-    with app.app_context():
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            upgrade()
+    def leave_one_module():
         from kamtrain.accounts.models import User
-        from kamtrain.content.sync import sync_content
-        from kamtrain.demo import create_demo
         from tests.certification.conftest import qualify
 
-        assert sync_content(app.config["CONTENT_DIR"]).ok
-        create_demo()
-        db.session.commit()
         trainee = db.session.scalar(db.select(User).filter_by(username=TRAINEE))
         _, left = qualify(trainee, "sales-4", leave_out_modules=1)  # exam and scenarios passed too
-        db.session.commit()
-        last_module = left[0].code
-        db.session.remove()
+        return left[0].code
+
+    app, _url = demo_site(database_url, "browser_cert", tmp_path_factory.mktemp("browser_cert"),
+                          prepare=leave_one_module)
+    last_module = app.prepared
     httpd = make_server("127.0.0.1", 0, app, threaded=True)
     thread = threading.Thread(target=httpd.serve_forever, daemon=True)
     thread.start()

@@ -11,14 +11,11 @@ import sys
 import time
 import urllib.parse
 import urllib.request
-import warnings
 from pathlib import Path
 
 import pytest
 
-from kamtrain import create_app
-from kamtrain.core.db import db
-from tests.dbutil import derived_database_url
+from tests.dbutil import demo_site
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -31,20 +28,8 @@ def free_port():
 
 @pytest.mark.no_db
 def test_sessions_work_across_gunicorn_workers(database_url, tmp_path):
-    from flask_migrate import upgrade
 
-    url = derived_database_url(database_url, "gunicorn", tmp_path)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            upgrade()
-        from kamtrain.demo import create_demo
-
-        create_demo()
-        db.session.commit()
-        db.session.remove()
-        db.engine.dispose()
+    _app, url = demo_site(database_url, "gunicorn", tmp_path, content=False)
 
     instance = tmp_path / "instance"
     env = {k: v for k, v in os.environ.items() if k != "KAMTRAIN_SECRET_KEY"}

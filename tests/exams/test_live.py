@@ -15,15 +15,13 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-import warnings
 from pathlib import Path
 
 import pytest
 
-from kamtrain import create_app
 from kamtrain.core.db import db
 from tests.core.test_gunicorn import free_port
-from tests.dbutil import derived_database_url
+from tests.dbutil import demo_site
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -33,23 +31,9 @@ pytestmark = pytest.mark.no_db
 @pytest.fixture(scope="module")
 def live(database_url, tmp_path_factory):
     """gunicorn with 2 workers on its own database (content and the demo organisation loaded)."""
-    from flask_migrate import upgrade
 
     tmp = tmp_path_factory.mktemp("exams_live")
-    url = derived_database_url(database_url, "exams_live", tmp)
-    app = create_app({"SQLALCHEMY_DATABASE_URI": url})
-    with app.app_context():
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            upgrade()
-        from kamtrain.content.sync import sync_content
-        from kamtrain.demo import create_demo
-
-        assert sync_content(app.config["CONTENT_DIR"]).ok
-        create_demo()
-        db.session.commit()
-        db.session.remove()
-        db.engine.dispose()
+    app, url = demo_site(database_url, "exams_live", tmp)
     env = dict(os.environ, KAMTRAIN_DATABASE_URL=url, KAMTRAIN_INSTANCE_PATH=str(tmp / "instance"),
                KAMTRAIN_LOGIN_RATE_LIMIT="1000 per minute")
     port = free_port()
