@@ -1,11 +1,16 @@
 """Course modules for everyone signed in: list by competency category, search, read, self-check,
-mark complete; and the trainee's own syllabus with its progress."""
+mark complete, and the way to the module's practice quizzes (per module and per category, when the
+bank has questions for them); and the trainee's own syllabus with its progress."""
 
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import or_
 
+from kamtrain.assessment import quiz_operations
+from kamtrain.assessment.attempts import FINISHED_STATES, Attempt
+from kamtrain.assessment.models import Question
+from kamtrain.assessment.quizzes import PRACTICE, Quiz
 from kamtrain.competency.models import Category
 from kamtrain.content import progress
 from kamtrain.content.models import Module, ModuleCategory, Syllabus
@@ -47,7 +52,38 @@ def modules():
 def module(code):
     module = _module_or_404(code)
     return render_template("content/module.html", module=module, progress=progress.progress_for(current_user, module),
-                           results=None)
+                           results=None, practice=practice_for(module, current_user))
+
+
+def practice_for(module, user):
+    """The practice quizzes a module page offers: the module's own (eight questions of its categories)
+    and one per category, each only when the bank holds questions for it; with the user's best
+    finished attempt and the quiz's page once the quiz exists. ``{"module": {...} | None,
+    "categories": [{...}]}``; each entry: category (None for the module's), quiz, best, n (questions)."""
+    categories = list(module.categories)
+    if not categories:
+        return {"module": None, "categories": []}
+    stocked = set(db.session.scalars(
+        db.select(Question.competency_id).where(Question.retired.is_(False), Question.qtype != "description",
+                                                Question.competency_id.in_([c.id for c in categories]))
+        .distinct()))
+    if not stocked:
+        return {"module": None, "categories": []}
+    quizzes = db.session.scalars(db.select(Quiz).where(Quiz.kind == PRACTICE, or_(
+        Quiz.module_id == module.id, Quiz.category_id.in_([c.id for c in categories])))).all()
+    best = dict(db.session.execute(
+        db.select(Attempt.quiz_id, db.func.max(Attempt.percent))
+        .where(Attempt.user_id == user.id, Attempt.quiz_id.in_([q.id for q in quizzes]),
+               Attempt.state.in_(FINISHED_STATES)).group_by(Attempt.quiz_id)).all()) if quizzes else {}
+    own = next((q for q in quizzes if q.module_id == module.id), None)
+    by_category = {q.category_id: q for q in quizzes if q.category_id is not None}
+    return {
+        "module": {"category": None, "quiz": own, "best": best.get(own.id) if own else None,
+                   "n": quiz_operations.MODULE_PRACTICE_QUESTIONS},
+        "categories": [{"category": c, "quiz": by_category.get(c.id), "n": quiz_operations.PRACTICE_QUESTIONS,
+                        "best": best.get(by_category[c.id].id) if c.id in by_category else None}
+                       for c in categories if c.id in stocked],
+    }
 
 
 @bp.route("/modules/<code>/self-check", methods=["POST"])
@@ -70,7 +106,8 @@ def self_check(code):
                            "explanation": q["explanation"]}
                           for (chosen, answer, ok), q in zip(results, module.self_check, strict=True)],
         })
-    return render_template("content/module.html", module=module, progress=row, results=results, right=right)
+    return render_template("content/module.html", module=module, progress=row, results=results, right=right,
+                           practice=practice_for(module, current_user))
 
 
 def _wants_json():

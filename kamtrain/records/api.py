@@ -3,14 +3,17 @@
 accepted here: an API call is the token's user or nobody. The OpenAPI 3 document is served at
 /api/v1/openapi.json (openapi.py) and checked against the app by schemathesis in the tests.
 
-Development plans arrive with issue 8: until then /development-plans reports, per trainee, the
-progress towards the certificate of their target level (modules, exam, scenarios) and ``plan: null``.
+/development-plans reports, per trainee, the progress towards the certificate of their target level
+(modules, exam, scenarios) and their current personal development plan (issue 8, kamtrain/development/):
+status, period, goals and progress as the plan page shows them (progress.py), or ``plan: null`` when
+the trainee has no open plan.
 """
 
 import hashlib
 
 from flask import Blueprint, abort, current_app, g, jsonify, request
 from flask_login import AnonymousUserMixin
+from sqlalchemy.orm import joinedload, selectinload
 
 from kamtrain.accounts.models import OrgUnit, Team, User, UserRole
 from kamtrain.accounts.operations import audit
@@ -18,10 +21,13 @@ from kamtrain.accounts.roles import Role
 from kamtrain.certification import awarding, queries
 from kamtrain.certification.common import local_today, verify_url
 from kamtrain.certification.models import AwardRequest, Certificate
+from kamtrain.competency.profiles import figures
 from kamtrain.core.access import ANYONE, allow
 from kamtrain.core.db import db, utcnow
 from kamtrain.core.errors import ValidationFailed
 from kamtrain.core.web import client_ip
+from kamtrain.development.models import OPEN_STATUSES, DevelopmentPlan
+from kamtrain.development.progress import plan_state
 from kamtrain.extensions import limiter
 from kamtrain.records import search, tokens
 from kamtrain.records.openapi import openapi_document
@@ -225,7 +231,45 @@ def plan_status(user, decision, pending):
     return "not_started"
 
 
-def development_json(user):
+def _stamp(moment):
+    return moment.isoformat() + "Z" if moment else None
+
+
+def plan_json(plan, current):
+    """The open plan with its progress (``current``: the trainee's figures, {category_id: Figure})."""
+    state = plan_state(plan, current=current)
+    return {
+        "id": plan.id, "status": plan.status, "track": plan.track, "level": plan.level,
+        "starts_on": plan.starts_on.isoformat(), "review_on": plan.review_on.isoformat(),
+        "agreed_at": _stamp(plan.agreed_at), "approved_at": _stamp(plan.approved_at),
+        "approved_by": plan.approved_by.username if plan.approved_by is not None else None,
+        "progress": state.percent, "activities_done": state.done, "activities_total": state.total,
+        "goals": [{
+            "category": g.goal.category.code, "name": {"zh": g.goal.category.name_zh, "en": g.goal.category.name_en},
+            "text": g.goal.text, "due_on": g.goal.due_on.isoformat(), "baseline": g.goal.baseline,
+            "target": g.goal.target, "current": g.current, "progress": g.percent,
+            "activities_done": g.done, "activities_total": len(g.items),
+        } for g in state.goals],
+    }
+
+
+def current_plans(users):
+    """{user id: plan JSON} of the open plans of ``users`` (one query for the plans, one for the figures)."""
+    ids = [u.id for u in users]
+    if not ids:
+        return {}
+    newest = {}
+    for plan in db.session.scalars(db.select(DevelopmentPlan).where(
+            DevelopmentPlan.user_id.in_(ids), DevelopmentPlan.status.in_(OPEN_STATUSES))
+            .options(selectinload(DevelopmentPlan.goals), selectinload(DevelopmentPlan.items),
+                     joinedload(DevelopmentPlan.approved_by))
+            .order_by(DevelopmentPlan.created_at.desc(), DevelopmentPlan.id.desc())):
+        newest.setdefault(plan.user_id, plan)
+    current = figures(list(newest), utcnow()) if newest else {}
+    return {uid: plan_json(plan, current.get(uid, {})) for uid, plan in newest.items()}
+
+
+def development_json(user, plan=None):
     decision, syllabus = None, None
     if user.track and user.target_level:
         found = [(s, d) for s, d in awarding.progress(user) if s.level == user.target_level]
@@ -245,7 +289,7 @@ def development_json(user):
         "scenarios_required": decision.scenarios_total if decision else 0,
         "level_below_held": bool(decision.level_below_held) if decision else False,
         "status": plan_status(user, decision, pending),
-        "plan": None,
+        "plan": plan,
     }
 
 
@@ -265,7 +309,10 @@ def development_plans():
         units = search.unit_and_descendants(org_unit)
         query = query.where(User.team_id.in_(db.select(Team.id).where(Team.org_unit_id.in_(units))))
     total = db.session.scalar(query.with_only_columns(db.func.count(User.id)).order_by(None))
-    return _paged(query.order_by(User.id), page, per_page, total, development_json)
+    users = db.session.scalars(query.order_by(User.id).limit(per_page).offset((page - 1) * per_page)).all()
+    plans = current_plans(users)
+    return jsonify({"items": [development_json(u, plans.get(u.id)) for u in users], "page": page,
+                    "per_page": per_page, "total": total, "pages": (total + per_page - 1) // per_page})
 
 
 @bp.route("/org-units")

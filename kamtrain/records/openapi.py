@@ -91,8 +91,35 @@ SCHEMAS = {
         "scenarios_required": {"type": "integer"}, "level_below_held": {"type": "boolean"},
         "status": {"type": "string", "enum": ["no_syllabus", "not_started", "in_progress", "ready",
                                               "awaiting_approval", "certified"]},
-        "plan": {"type": "object", "nullable": True,
-                 "description": "The personal development plan (issue 8); null until plans exist."}}},
+        "plan": {"allOf": [_ref("DevelopmentPlan")], "nullable": True,
+                 "description": "The trainee's open personal development plan; null when there is none."}}},
+    "DevelopmentPlan": {"type": "object", "required": ["id", "status", "starts_on", "review_on", "progress", "goals"],
+                        "properties": {
+        "id": {"type": "integer"},
+        "status": {"type": "string", "enum": ["draft", "agreed", "approved"],
+                   "description": "draft (the trainee edits it), agreed (by the trainee, waiting for the "
+                                  "leader), approved (by the leader; under way until the review date)"},
+        "track": {**TRACK, "nullable": True}, "level": {**LEVEL, "nullable": True,
+                                                        "description": "The level the gaps were measured against"},
+        "starts_on": {"type": "string", "format": "date"},
+        "review_on": {"type": "string", "format": "date", "description": "End of the period: the review date"},
+        "agreed_at": {**NULLABLE_STRING, "format": "date-time"},
+        "approved_at": {**NULLABLE_STRING, "format": "date-time"},
+        "approved_by": {**NULLABLE_STRING, "description": "Username of the approving leader"},
+        "progress": {"type": "integer", "minimum": 0, "maximum": 100,
+                     "description": "Percent: the mean over the goals of activities done and gap closed"},
+        "activities_done": {"type": "integer"}, "activities_total": {"type": "integer"},
+        "goals": {"type": "array", "items": _ref("DevelopmentGoal")}}},
+    "DevelopmentGoal": {"type": "object", "required": ["category", "target", "progress"], "properties": {
+        "category": {"type": "string", "description": "Competency category code, e.g. communication"},
+        "name": {"type": "object", "properties": {"zh": {"type": "string"}, "en": {"type": "string"}}},
+        "text": {"type": "string"}, "due_on": {"type": "string", "format": "date"},
+        "baseline": {"type": "number", "nullable": True,
+                     "description": "Proficiency (1.0–4.0) when the plan was made; null: no evidence then"},
+        "target": {"type": "integer", "minimum": 1, "maximum": 4},
+        "current": {"type": "number", "nullable": True, "description": "Proficiency now (one decimal)"},
+        "progress": {"type": "integer", "minimum": 0, "maximum": 100},
+        "activities_done": {"type": "integer"}, "activities_total": {"type": "integer"}}},
     "OrgUnit": {"type": "object", "required": ["id", "name", "path"], "properties": {
         "id": {"type": "integer"}, "name": {"type": "string"}, "path": {"type": "string"},
         "parent_id": NULLABLE_INT, "teams": {"type": "array", "items": _ref("Named")}}},
@@ -151,9 +178,10 @@ def openapi_document():
                 "responses": {**_ok(_ref("Certification"), "The certificate."), **common, **_errors(404)}}},
             "/development-plans": {"get": {
                 "operationId": "listDevelopmentStatus",
-                "summary": "Each trainee's progress towards the certificate of their target level",
-                "description": "Until personal development plans exist (issue 8) `plan` is null; `status` comes "
-                               "from the syllabus of the target level: modules, exam and scenarios.",
+                "summary": "Each trainee's progress towards their target level and their development plan",
+                "description": "`status` comes from the syllabus of the target level: modules, exam and "
+                               "scenarios. `plan` is the trainee's open development plan (draft, agreed or "
+                               "approved) with its period, goals and progress, or null.",
                 "parameters": [*ID_FILTERS, *PAGE_PARAMS],
                 "responses": {**_ok(_page_of("DevelopmentStatus"), "A page of trainees."), **common}}},
             "/org-units": {"get": {

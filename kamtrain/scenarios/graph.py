@@ -8,6 +8,7 @@ border, a "!" and the problem text in their tooltip. Only SVG presentation attri
 style attributes), so the drawing passes the app's Content-Security-Policy when inlined.
 """
 
+import re
 from xml.sax.saxutils import escape, quoteattr
 
 NODE_W, NODE_H = 136, 46
@@ -31,11 +32,20 @@ PROBLEM = "#dc2626"
 BEST_EDGE, EDGE = "#15803d", "#64748b"
 
 
+_NODE_IN_MESSAGE = re.compile(r"nodes\.([A-Za-z0-9_-]+)")
+
+
 def problems_by_node(scenario, problems):
-    """({node id: [messages]}, [problems that belong to no node])."""
+    """({node id: [messages]}, [problems that belong to no node]). A problem is a node's by its line in
+    the file, or — for a stored version, which keeps no line numbers — by the ``nodes.<code>`` its
+    message starts with."""
     found, other = {}, []
     for p in problems:
-        node = scenario.node_at_line(p.line) if p.line is not None else None
+        if p.line is not None:
+            node = scenario.node_at_line(p.line)
+        else:
+            named = _NODE_IN_MESSAGE.match(p.message)
+            node = scenario.nodes.get(named.group(1)) if named else None
         if node is None:
             other.append(p)
         else:

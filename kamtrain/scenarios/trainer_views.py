@@ -1,6 +1,8 @@
-"""Trainer pages for scenarios: a file's graph with its validation problems, per-decision statistics,
-the review queue of free-text replies, marking against the rubric, and the inter-rater check."""
+"""Trainer pages for scenarios: the graph of the stored version (and of a changed file) with its
+validation problems, per-decision statistics, the review queue of free-text replies, marking against
+the rubric, and the inter-rater check."""
 
+import hashlib
 from pathlib import Path
 
 from flask import abort, current_app, flash, redirect, render_template, request, url_for
@@ -38,24 +40,50 @@ def _labels():
 @bp.route("/scenarios/<code>/graph")
 @allow(*STAFF)
 def graph(code):
-    """The graph of the scenario *file* as it is now (so a trainer sees the problems of a file that
-    content sync refuses), with its validation problems."""
-    path = _content_dir() / "scenarios" / f"{code}.yaml"
-    if not SCENARIO_CODE.match(code) or not path.is_file():
+    """The graph of the scenario's stored current version (what trainees play; content sync keeps the
+    versions in the database, so this works on a server without the content directory), with the
+    problems the checks find in it. When this server has the scenario's file and it differs from the
+    stored version (content sync has not loaded it, or refuses it), the file is read and checked too,
+    and drawn with its problems highlighted; a scenario that was never stored is drawn from its file."""
+    if not SCENARIO_CODE.match(code):
         abort(404)
-    categories = db.session.scalars(db.select(Category.code)).all()
-    modules = {p.stem for p in (_content_dir() / "modules").glob("*.md")}
-    scenario, problems = read_scenario(path, f"content/scenarios/{code}.yaml", categories, modules)
-    if scenario is not None:
-        problems = problems + check_scenario(scenario, explore=not problems)
+    record = db.session.get(ScenarioRecord, code)
+    path = _content_dir() / "scenarios" / f"{code}.yaml"
+    has_file = path.is_file()
+    if record is None and not has_file:
+        abort(404)
+    stored = None
+    if record is not None:
+        version = store.current_version(record)
+        scenario = store.scenario_of(version)
+        problems = check_scenario(scenario, explore=True)
+        stored = _drawing(scenario, problems, version=version)
+    pending = None
+    if has_file:
+        text = path.read_text(encoding="utf-8", errors="replace")
+        if record is None or hashlib.sha256(text.encode("utf-8")).hexdigest() != record.content_hash:
+            categories = db.session.scalars(db.select(Category.code)).all()
+            modules = {p.stem for p in (_content_dir() / "modules").glob("*.md")}
+            scenario, problems = read_scenario(path, f"content/scenarios/{code}.yaml", categories, modules)
+            if scenario is not None:
+                problems = problems + check_scenario(scenario, explore=not problems)
+            pending = _drawing(scenario, problems)
+    others = set(db.session.scalars(db.select(ScenarioRecord.id).where(ScenarioRecord.retired.is_(False))))
+    if (_content_dir() / "scenarios").is_dir():
+        others |= {p.stem for p in (_content_dir() / "scenarios").glob("*.yaml")}
+    return render_template("scenarios/graph.html", code=code, record=record, stored=stored, pending=pending,
+                           others=sorted(others))
+
+
+def _drawing(scenario, problems, version=None):
+    """What the graph page shows of one definition: the scenario, its problems (sorted by line), the
+    SVG and the problems no node carries."""
     problems = sorted(problems, key=lambda p: p.line or 0)
     svg, elsewhere = None, problems
     if scenario is not None and scenario.nodes:
         svg = Markup(render_svg(scenario, problems, labels=_labels()))  # noqa: S704 - graph.py escapes every text
         elsewhere = problems_by_node(scenario, problems)[1]
-    others = sorted(p.stem for p in (_content_dir() / "scenarios").glob("*.yaml"))
-    return render_template("scenarios/graph.html", code=code, scenario=scenario, svg=svg, problems=problems,
-                           elsewhere=elsewhere, others=others, stored=db.session.get(ScenarioRecord, code))
+    return {"scenario": scenario, "problems": problems, "svg": svg, "elsewhere": elsewhere, "version": version}
 
 
 @bp.route("/scenarios/<code>/stats")

@@ -76,6 +76,49 @@ def test_people_and_certifications(client, token, data):
     assert client.get("/api/v1/certifications/KT-2026-999999", headers=auth(token)).status_code == 404
 
 
+def test_development_plans_carry_the_open_plan(client, token):
+    from kamtrain.development import operations as ops
+    from kamtrain.development.progress import plan_state
+    from tests.development.test_plans import weak_trainee
+
+    leader = create_user(roles=[Role.LEADER])
+    team = create_team(leader=leader, unit_path="计划市/计划支局")
+    user, other = weak_trainee(team), weak_trainee(team)
+    plan = ops.generate_plan(user, user, lang="zh")
+    ops.agree(user, plan)
+    ops.approve(leader, plan)
+    first_goal_item = next(i for i in plan.items if i.goal_id == plan.goals[0].id and i.kind == "action")
+    ops.tick(user, plan, first_goal_item)
+    db.session.flush()
+    body = client.get("/api/v1/development-plans", query_string={"team": team.id}, headers=auth(token)).get_json()
+    by_user = {p["user_id"]: p for p in body["items"]}
+    assert by_user[other.id]["plan"] is None
+    got = by_user[user.id]["plan"]
+    state = plan_state(plan)
+    assert got["id"] == plan.id and got["status"] == "approved" and got["approved_by"] == leader.username
+    assert (got["starts_on"], got["review_on"]) == (plan.starts_on.isoformat(), plan.review_on.isoformat())
+    assert got["level"] == 3 and got["track"] == "sales"
+    assert got["progress"] == state.percent and got["activities_done"] == 1
+    assert got["activities_total"] == len(plan.items) > 1
+    assert [g["category"] for g in got["goals"]] == ["consultative_selling", "communication", "problem_solving"]
+    goal = got["goals"][0]
+    assert goal["target"] == 3 and goal["baseline"] == pytest.approx(1.3) and goal["activities_done"] == 1
+    assert goal["name"]["zh"] == "顾问式销售" and goal["due_on"] == plan.goals[0].due_on.isoformat()
+    assert goal["progress"] == state.goals[0].percent > 0
+    ops.review(leader, plan, "close", note="done")
+    db.session.flush()
+    again = client.get("/api/v1/development-plans", query_string={"team": team.id}, headers=auth(token)).get_json()
+    assert {p["user_id"]: p["plan"] for p in again["items"]}[user.id] is None  # a closed plan is not current
+
+
+def test_openapi_describes_the_plan(client):
+    doc = client.get("/api/v1/openapi.json").get_json()
+    status = doc["components"]["schemas"]["DevelopmentStatus"]["properties"]["plan"]
+    assert status["nullable"] is True and status["allOf"] == [{"$ref": "#/components/schemas/DevelopmentPlan"}]
+    plan = doc["components"]["schemas"]["DevelopmentPlan"]["properties"]
+    assert {"status", "starts_on", "review_on", "progress", "goals"} <= set(plan)
+
+
 def test_bad_filters_are_a_400_listing_the_problems(client, token):
     response = client.get("/api/v1/certifications", query_string={"status": "forged", "level": "9", "page": "0"},
                           headers=auth(token))

@@ -1,8 +1,10 @@
 """The scenario graph: a pure SVG drawing, and the trainers' page that shows it."""
 
+import re
 import xml.etree.ElementTree as ET
 
 from kamtrain.accounts.roles import Role
+from kamtrain.core.db import db
 from kamtrain.scenarios.checks import check_scenario
 from kamtrain.scenarios.files import read_scenario
 from kamtrain.scenarios.graph import problems_by_node, render_svg
@@ -91,3 +93,71 @@ def test_graph_page_unknown_or_odd_code_is_404(client, login_as):
 def test_graph_page_refuses_trainees(client, login_as):
     login_as(create_user(roles=[Role.TRAINEE]))
     assert client.get(f"/scenarios/{EXAMPLE}/graph").status_code == 403
+
+
+def _graph_page(app, client, code, content_dir):
+    original = app.config["CONTENT_DIR"]
+    app.config["CONTENT_DIR"] = str(content_dir)
+    try:
+        response = client.get(f"/scenarios/{code}/graph")
+    finally:
+        app.config["CONTENT_DIR"] = original
+    return response
+
+
+def _part(html, source):
+    found = re.search(rf'data-source="{source}".*?(?=data-source=|<nav )', html, re.S)
+    return found.group(0) if found else None
+
+
+def test_graph_page_draws_the_stored_version_without_a_content_dir(app, client, login_as, tmp_path):
+    login_as(create_user(roles=[Role.TRAINER]))
+    response = _graph_page(app, client, EXAMPLE, tmp_path)  # an empty directory: no content/ at all
+    assert response.status_code == 200
+    html = response.get_data(as_text=True)
+    stored = _part(html, "stored")
+    assert stored and "<svg" in stored and "node-d_open" in stored and "农商行专线续约" in html
+    assert _part(html, "file") is None and "has-problem" not in html
+    assert 'data-problems="stored"' in html and "flash success" in html
+    assert 'href="/scenarios/gov-it-needs-discovery/graph"' in html  # other scenarios come from the database
+
+
+def test_graph_page_shows_problems_of_the_stored_version(app, client, login_as, tmp_path):
+    from kamtrain.scenarios import store
+    from kamtrain.scenarios.models import ScenarioRecord, ScenarioVersion
+
+    definition = store.current_version(db.session.get(ScenarioRecord, EXAMPLE)).definition
+    broken = {**definition, "code": "graph-stored-broken",
+              "nodes": [*definition["nodes"], {"code": "orphan", "kind": "note", "text": "孤立", "branches": [
+                  {"target": "lost", "when": None}]}]}
+    db.session.add(ScenarioRecord(id="graph-stored-broken", title_zh="坏", title_en="Broken", tracks=["sales"],
+                                  levels=[3], categories=["communication"], content_hash="x" * 64, version=1))
+    db.session.add(ScenarioVersion(scenario_id="graph-stored-broken", number=1, content_hash="x" * 64,
+                                   definition=broken))
+    db.session.flush()
+    login_as(create_user(roles=[Role.TRAINER]))
+    html = _graph_page(app, client, "graph-stored-broken", tmp_path).get_data(as_text=True)
+    stored = _part(html, "stored")
+    assert "nodes.orphan: unreachable from the start" in stored
+    assert '<g class="node kind-note has-problem" id="node-orphan">' in stored
+
+
+def test_graph_page_shows_a_changed_file_next_to_the_stored_version(app, client, login_as, content_copy):
+    edit(content_copy / "content" / "scenarios" / f"{EXAMPLE}.yaml", "next: open_ok", "next: open_okay")
+    login_as(create_user(roles=[Role.TRAINER]))
+    html = _graph_page(app, client, EXAMPLE, content_copy).get_data(as_text=True)
+    stored, pending = _part(html, "stored"), _part(html, "file")
+    assert "has-problem" not in stored and "<svg" in stored  # what trainees play is sound
+    assert "next: no node" in pending and "has-problem" in pending and "<svg" in pending
+
+
+def test_graph_page_draws_a_file_never_stored(app, client, login_as, content_copy):
+    scenarios = content_copy / "content" / "scenarios"
+    (scenarios / "graph-new-draft.yaml").write_text((scenarios / f"{EXAMPLE}.yaml").read_text(encoding="utf-8"),
+                                                    encoding="utf-8")
+    login_as(create_user(roles=[Role.TRAINER]))
+    response = _graph_page(app, client, "graph-new-draft", content_copy)
+    html = response.get_data(as_text=True)
+    assert response.status_code == 200 and _part(html, "stored") is None
+    assert "<svg" in _part(html, "file")
+    assert _graph_page(app, client, "graph-new-draft", content_copy.parent / "nowhere").status_code == 404

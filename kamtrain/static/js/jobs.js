@@ -19,9 +19,17 @@
     if (job.state === "done" || job.state === "failed") {
       var word = texts.getAttribute(job.state === "done" ? "data-text-done" : "data-text-failed");
       text.firstChild.nodeValue = word + (job.error ? ": " + job.error : "") + " ";
-      var parts = [];
-      Object.keys(job.summary || {}).forEach(function (k) { parts.push(k + ": " + job.summary[k]); });
-      summary.textContent = parts.join("  ");
+      // labelled, translated figures from the server (never the raw summary keys)
+      while (summary.firstChild) { summary.removeChild(summary.firstChild); }
+      (job.summary_items || []).forEach(function (item) {
+        var dt = document.createElement("dt");
+        var dd = document.createElement("dd");
+        dt.textContent = item.label;
+        dd.textContent = item.value;
+        summary.appendChild(dt);
+        summary.appendChild(dd);
+      });
+      summary.hidden = !(job.summary_items || []).length;
       if (job.download) { link.href = job.download; link.hidden = false; }
     } else {
       text.firstChild.nodeValue = texts.getAttribute("data-text-running") + " ";
