@@ -8,19 +8,20 @@ given only the answer-free view, and options are posted as positions on the page
 
 import secrets
 
-from flask import Blueprint, abort, jsonify, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, jsonify, redirect, render_template, request, url_for
 from flask_babel import gettext
 from flask_login import current_user
 from markupsafe import Markup, escape
-from sqlalchemy import and_
+from sqlalchemy import and_, bindparam, select, true
 from sqlalchemy.orm import joinedload, selectinload
 
 from kamtrain.accounts.roles import Role
-from kamtrain.assessment import delivery, grading, rendering
-from kamtrain.assessment.attempts import Attempt, AttemptSlot
+from kamtrain.assessment import delivery, grading, presentation, rendering
+from kamtrain.assessment.attempts import IN_PROGRESS, Attempt, AttemptSlot
 from kamtrain.assessment.delivery import AnswerRefused
-from kamtrain.assessment.exam_messages import ANSWER_REFUSALS, template_globals
+from kamtrain.assessment.exam_messages import ANSWER_REFUSALS, KIND_NAMES, template_globals
 from kamtrain.assessment.models import QuestionVersion
+from kamtrain.assessment.quizzes import Quiz
 from kamtrain.core.access import SIGNED_IN, allow
 from kamtrain.core.db import db, utcnow
 from kamtrain.core.i18n import current_language
@@ -64,98 +65,232 @@ def _wants_json():
     return request.accept_mimetypes.best == "application/json"
 
 
+# ------------------------------------------------------------------------------ the question pages
+#
+# This page is read on every move between questions (bench/exam_page.py measures it), so it is built
+# from two Core statements compiled once — the attempt with its quiz and the slot(s) shown with their
+# pinned versions' hashes, then every slot's answered/checked flags for the navigator — and from
+# per-process caches of immutable things only: a question body rendered once per (version, content
+# hash, shuffle seed, position, language) with holes where a response shows (presentation.Body), the
+# page's translated labels per language, and the navigator's buttons. Nothing about an attempt, a
+# response or a user is kept between requests.
+
+def _page_head(shown):
+    """The attempt, its quiz, and the slot(s) ``shown`` picks with their pinned versions' hashes."""
+    return (
+        select(Attempt.id, Attempt.user_id, Attempt.number, Attempt.seed, Attempt.state, Attempt.deadline,
+               Quiz.title_zh, Quiz.title_en, Quiz.kind, Quiz.layout, Quiz.instant_feedback,
+               AttemptSlot.position, AttemptSlot.response, AttemptSlot.checked_at, AttemptSlot.fraction,
+               AttemptSlot.version_id, QuestionVersion.content_hash)
+        .join(Quiz, Quiz.id == Attempt.quiz_id)
+        .outerjoin(AttemptSlot, and_(AttemptSlot.attempt_id == Attempt.id, shown))
+        .outerjoin(QuestionVersion, QuestionVersion.id == AttemptSlot.version_id)
+        .where(Attempt.id == bindparam("attempt_id"))
+        .order_by(AttemptSlot.position))
+
+
+_PAGE_ONE = _page_head(AttemptSlot.position == bindparam("position"))  # (attempt_id, position) is unique
+_PAGE_ALL = _page_head(true())
+
+_NAVIGATOR = (
+    select(AttemptSlot.position, AttemptSlot.response.is_not(None), AttemptSlot.checked_at.is_not(None))
+    .where(AttemptSlot.attempt_id == bindparam("attempt_id")).order_by(AttemptSlot.position))
+
+#: (version id, content hash, seed, position, language) → (presented question, Body). Versions never change
+#: once stored, so this is the same for every trainee and every worker; a worker keeps at most _CACHE_SIZE.
+_BODIES = {}
+_CACHE_SIZE = 4096
+_LABELS = {}
+_NAV_BUTTONS = {}
+
+
+class _Seed:
+    __slots__ = ("seed",)
+
+    def __init__(self, seed):
+        self.seed = seed
+
+
+def _page_labels(lang):
+    """The page's translated texts for a language, looked up once per worker (catalogues do not change
+    while it runs)."""
+    labels = _LABELS.get(lang)
+    if labels is None:
+        def t(text):  # each call below names its msgid literally, for the catalogue's extraction
+            return Markup(escape(text))
+        labels = {
+            "attempt": t(gettext("Attempt %(n)d")),
+            "questions": t(gettext("%(n)d questions")),
+            "time_up": t(gettext("Time is up: the attempt is being closed.")),
+            "time_left": t(gettext("Time left")),
+            "save": t(gettext("Save")),
+            "nav": t(gettext("Questions")),
+            "paged": t(gettext("One question per screen")),
+            "all": t(gettext("All questions on one page")),
+            "check": t(gettext("Check")),
+            "check_hint": t(gettext(
+                "Checking shows the mark and feedback at once; the answer cannot be changed afterwards.")),
+            "saved": t(gettext("Saved")),
+            "saving": t(gettext("Saving…")),
+            "failed": t(gettext("Not saved yet: check your connection. Retrying…")),
+            "refused": t(gettext("This answer was not saved.")),
+            "previous": t(gettext("Previous question")),
+            "next": t(gettext("Next question")),
+            "finish": t(gettext("Finish attempt…")),
+            "kinds": {kind: Markup(escape(str(name))) for kind, name in KIND_NAMES.items()},
+            "nav_question": gettext("Question %(n)d"),
+            "nav_answered": " · " + gettext("answered"),
+        }
+        _LABELS[lang] = labels
+    return labels
+
+
+_CHROME = {}
+
+
+def _chrome(lang):
+    """What the layout (exams/_exam_layout.html) looks up on every page: the same for every request of
+    a worker in a language under one mount point."""
+    key = (lang, request.script_root)
+    chrome = _CHROME.get(key)
+    if chrome is None:
+        if len(_CHROME) >= 64:
+            _CHROME.clear()
+        chrome = _CHROME[key] = {
+            "lang": lang, "brand": Markup(escape(gettext("kamtrain"))),
+            "css": url_for("static", filename="css/kamtrain.css"), "icon": url_for("static", filename="favicon.svg"),
+            "js": url_for("static", filename="js/attempt.js"), "home": url_for("quizzes.index")}
+    return chrome
+
+
 def _nav_labels():
-    question, answered = _NAV_LABELS.get(current_language()) or (gettext("Question %(n)d"),
-                                                                 " · " + gettext("answered"))
-    return {"question": question, "answered": answered}
+    labels = _page_labels(current_language())
+    return {"question": labels["nav_question"], "answered": labels["nav_answered"]}
 
 
 def _navigator(attempt):
     """(position, answered?, checked?) for every slot — no responses, no marks."""
-    return db.session.execute(
-        db.select(AttemptSlot.position, AttemptSlot.response.is_not(None), AttemptSlot.checked_at.is_not(None))
-        .where(AttemptSlot.attempt_id == attempt.id).order_by(AttemptSlot.position)).all()
+    return db.session.connection().execute(_NAVIGATOR, {"attempt_id": attempt.id}).all()
 
 
-# ------------------------------------------------------------------------------ the question pages
+class PageSlot:
+    """The parts of a slot delivery.slot_views reads, from one row (the version's data loaded on a cache miss)."""
+
+    __slots__ = ("position", "response", "checked_at", "fraction", "version_id", "version")
+
+    def __init__(self, row, version):
+        self.position, self.response, self.checked_at = row.position, row.response, row.checked_at
+        self.fraction, self.version_id, self.version = row.fraction, row.version_id, version
+
+
+class ShownSlot:
+    """A question on the page: its number, its rendered body, and whether it offers "Check"."""
+
+    __slots__ = ("position", "body", "check")
+
+    def __init__(self, position, body, check):
+        self.position, self.body, self.check = position, body, check
+
+
+def _question_macro():
+    return current_app.jinja_env.get_template("assessment/_question.html").module.question
+
+
+def _shown(head, row, lang):
+    """(body, question type) of a shown slot: the cached rendering with the saved response filled in, or (a
+    checked practice question) the macro with the mark and feedback."""
+    seed = presentation.slot_seed(head.seed, row.position)
+    key = (row.version_id, row.content_hash, seed, row.position, lang)
+    cached = _BODIES.get(key)
+    if cached is None:
+        version = db.session.get(QuestionVersion, row.version_id)
+        slot_view = delivery.slot_views(_Seed(head.seed), [PageSlot(row, version)], _file_url)[0]
+        body = presentation.compile_body(_question_macro(), slot_view.view, number=row.position)
+        cached = (slot_view.presented, slot_view.view, body)
+        if len(_BODIES) >= _CACHE_SIZE:
+            _BODIES.clear()
+        _BODIES[key] = cached
+    presented, view, body = cached
+    response = presentation.to_page(presented, row.response)
+    question = presented.question
+    if row.checked_at is None:
+        return body.fill(question, response), question.qtype
+    review = rendering.review_of(question, response, row.fraction)  # practice: checked, so marked
+    return (_question_macro()(view, response=response, review=review, disabled=True, number=row.position),
+            question.qtype)
+
 
 @bp.route("/<int:attempt_id>")
 @allow(SIGNED_IN)
 def page(attempt_id):
-    """One question (or all of them) with the navigator. This page is read on every move between
-    questions, so it is built from one query for the slots (bench/exam_page.py measures it)."""
-    attempt = _load(attempt_id)
-    if not attempt.in_progress:
-        return redirect(url_for("attempts.result", attempt_id=attempt.id))
-    show_all = request.args.get("view", "all" if attempt.quiz.layout == "single" else "paged") == "all"
+    """One question (or all of them) with the navigator."""
+    show_all = request.args.get("view")
     current = max(request.args.get("page", 1, type=int), 1)
-    rows = _page_rows(attempt, None if show_all else current)
-    navigator = [(r.position, r.response is not None, r.checked_at is not None) for r in rows]
+    conn = db.session.connection()
+    rows = conn.execute(_PAGE_ALL if show_all == "all" else _PAGE_ONE,
+                        {"attempt_id": attempt_id, "position": current}).all()
+    if not rows:
+        abort(404)
+    head = rows[0]
+    if head.user_id != current_user.id:
+        abort(403)
+    if head.state == IN_PROGRESS and head.deadline is not None and utcnow() >= head.deadline:
+        _load(attempt_id)  # closes it (the deadline submits on the server)
+        return redirect(url_for("attempts.result", attempt_id=attempt_id))
+    if head.state != IN_PROGRESS:
+        return redirect(url_for("attempts.result", attempt_id=attempt_id))
+    if show_all is None and head.layout == "single":
+        show_all = "all"
+        rows = conn.execute(_PAGE_ALL, {"attempt_id": attempt_id}).all()
+    show_all = show_all == "all"
+    navigator = conn.execute(_NAVIGATOR, {"attempt_id": attempt_id}).all()
     total = len(navigator)
-    slots = [PageSlot(r) for r in rows if r.data is not None]
-    if not slots and total and not show_all:
-        return redirect(url_for("attempts.page", attempt_id=attempt.id, page=min(current, total)))
-    views = delivery.slot_views(attempt, slots, _file_url)
-    reviews = {}
-    for v in views:  # practice: a checked question shows its mark and feedback
-        if v.slot.checked_at is not None:
-            reviews[v.slot.position] = rendering.review_of(v.presented.question, v.page_response, v.slot.fraction)
-    return render_template("exams/attempt.html", attempt=attempt, quiz=attempt.quiz, views=views, reviews=reviews,
-                           navigator=navigator_markup(navigator, current, show_all), total=total, current=current,
-                           show_all=show_all, seconds_left=attempt.seconds_left(), page_token=secrets.token_hex(8))
-
-
-def _page_rows(attempt, position):
-    """Every slot's position, response and check, and the pinned version's data of the slot(s) shown
-    (``position`` None: all of them) — one query."""
-    shown = QuestionVersion.id == AttemptSlot.version_id
-    if position is not None:
-        shown = and_(shown, AttemptSlot.position == position)
-    return db.session.execute(
-        db.select(AttemptSlot.id, AttemptSlot.position, AttemptSlot.response, AttemptSlot.checked_at,
-                  AttemptSlot.fraction, AttemptSlot.version_id, QuestionVersion.data, QuestionVersion.content_hash)
-        .outerjoin(QuestionVersion, shown).where(AttemptSlot.attempt_id == attempt.id)
-        .order_by(AttemptSlot.position)).all()
-
-
-class PageSlot:
-    """The parts of a slot a question page needs (what delivery.slot_views reads), from one row."""
-
-    __slots__ = ("id", "position", "response", "checked_at", "fraction", "version_id", "version")
-
-    class _Version:
-        __slots__ = ("data", "content_hash")
-
-        def __init__(self, data, content_hash):
-            self.data, self.content_hash = data, content_hash
-
-    def __init__(self, row):
-        self.id, self.position, self.response = row.id, row.position, row.response
-        self.checked_at, self.fraction, self.version_id = row.checked_at, row.fraction, row.version_id
-        self.version = self._Version(row.data, row.content_hash)
-
-
-_NAV_LABELS = {}
-
-
-def navigator_markup(navigator, current, show_all):
-    """The navigator's buttons (submit buttons of the attempt form, so moving saves the page without
-    JavaScript). Built here rather than in the template: 40–60 buttons on every question page, and a
-    translated label each (gettext is looked up once per language, not once per button)."""
+    if rows[0].position is None and total and not show_all:
+        return redirect(url_for("attempts.page", attempt_id=attempt_id, page=min(current, total)))
     lang = current_language()
-    labels = _NAV_LABELS.get(lang)
-    if labels is None:
-        labels = _NAV_LABELS[lang] = (gettext("Question %(n)d"), " · " + gettext("answered"))
-    question, answered = labels
+    labels = _page_labels(lang)
+    views = []
+    for row in rows:
+        if row.position is not None:
+            body, qtype = _shown(head, row, lang)
+            views.append(ShownSlot(row.position, body,
+                                   head.instant_feedback and row.checked_at is None and qtype != "description"))
+    base = url_for("attempts.page", attempt_id=attempt_id)  # the template adds /answers, /status.json … to it
+    seconds_left = None if head.deadline is None else max(0, int((head.deadline - utcnow()).total_seconds()))
+    title = (head.title_en if lang == "en" else None) or head.title_zh or ""
+    return render_template(
+        "exams/attempt.html", chrome=_chrome(lang), t=labels, base=base, title=title,
+        kind=labels["kinds"].get(head.kind, head.kind), number=head.number, views=views, total=total,
+        navigator=navigator_markup(navigator, current, show_all, lang),
+        current=current, show_all=show_all, seconds_left=seconds_left,
+        timer=None if seconds_left is None else
+        f"{seconds_left // 3600}:{seconds_left % 3600 // 60:02d}:{seconds_left % 60:02d}",
+        page_token=secrets.token_hex(8))
+
+
+def navigator_markup(navigator, current, show_all, lang=None):
+    """The navigator's buttons (submit buttons of the attempt form, so moving saves the page without
+    JavaScript). Built here rather than in the template: 40–60 buttons on every question page, each
+    kept per worker by (language, position, state) — fixed text, no user data in it."""
+    lang = lang or current_language()
     parts = []
     for position, is_answered, checked in navigator:
         here = not show_all and position == current
-        css = "navq" + (" answered" if is_answered else "") + (" checked" if checked else "") + (
-            " current" if here else "")
-        label = escape(question % {"n": position}) + (escape(answered) if is_answered else "")
-        step = ' aria-current="step"' if here else ""
-        parts.append(f'<button type="submit" name="goto" value="{position}" data-position="{position}" '
-                     f'class="{css}"{step} aria-label="{label}">{position}</button>')
+        key = (lang, position, is_answered, checked, here)
+        button = _NAV_BUTTONS.get(key)
+        if button is None:
+            labels = _page_labels(lang)
+            css = "navq" + (" answered" if is_answered else "") + (" checked" if checked else "") + (
+                " current" if here else "")
+            label = escape(labels["nav_question"] % {"n": position}) + (
+                escape(labels["nav_answered"]) if is_answered else "")
+            step = ' aria-current="step"' if here else ""
+            button = (f'<button type="submit" name="goto" value="{position}" data-position="{position}" '
+                      f'class="{css}"{step} aria-label="{label}">{position}</button>')
+            if len(_NAV_BUTTONS) >= _CACHE_SIZE:
+                _NAV_BUTTONS.clear()
+            _NAV_BUTTONS[key] = button
+        parts.append(button)
     return Markup("\n".join(parts))
 
 

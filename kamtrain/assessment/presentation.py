@@ -14,6 +14,10 @@ silently dropped), and the one-string ``answer_key`` item statistics group by.
 
 import dataclasses
 import random
+import re
+import secrets
+
+from markupsafe import Markup, escape
 
 from kamtrain.assessment import rendering
 from kamtrain.assessment.questions import Question
@@ -173,3 +177,101 @@ def answer_key(question: Question, response) -> str | None:
     if isinstance(response, dict):
         return ";".join(f"{k}={response[k]}" for k in sorted(response, key=str))[:255]
     return str(response)[:255]
+
+
+# ------------------------------------------------------------------------------ a question body rendered once
+
+class ResponseMarks:
+    """What a (page-position) response changes in the ``question`` macro's output, one method per place:
+    `` checked``, `` selected`` or an escaped value. The macro calls these when given ``marks``."""
+
+    def __init__(self, question: Question, response):
+        self.q, self.r = question, response
+
+    def option(self, i):
+        r = self.r
+        chosen = r is not None and ((self.q.single and r == i) or (not self.q.single and i in r))
+        return " checked" if chosen else ""
+
+    def truefalse(self, value):
+        return " checked" if self.r is not None and self.r == (value == "true") else ""
+
+    def text(self):
+        return escape(self.r or "")
+
+    def essay(self):
+        return escape(self.r or self.q.response_template or "")
+
+    def match(self, idx, choice):
+        return " selected" if self.r and self.r.get(idx) == choice else ""
+
+    def _field(self, i):
+        return self.r.get(i) if self.r else None
+
+    def cloze_select(self, i, j):
+        return " selected" if self._field(i) == j else ""
+
+    def cloze_choice(self, i, j):
+        r = self._field(i)
+        chosen = r is not None and ((self.q.fields[i].multiple and j in r) or r == j)
+        return " checked" if chosen else ""
+
+    def cloze_text(self, i):
+        return escape(self._field(i) or "")
+
+
+class Holes:
+    """Stands in for ResponseMarks while a question body is rendered once: every call leaves a
+    place-holder no question text can contain (a NUL and a per-process random token) and is recorded."""
+
+    TOKEN = secrets.token_hex(6)
+    PATTERN = re.compile("\x00" + TOKEN + "(\\d+)\x00")
+
+    def __init__(self):
+        self.calls = []
+
+    def __getattr__(self, name):
+        if name.startswith("_") or not hasattr(ResponseMarks, name):
+            raise AttributeError(name)
+
+        def hole(*args):
+            self.calls.append((name, args))
+            return Markup(f"\x00{self.TOKEN}{len(self.calls) - 1}\x00")
+        return hole
+
+
+@dataclasses.dataclass(frozen=True)
+class Body:
+    """A question body rendered once (``compile_body``): the fixed HTML between the places a response
+    changes, the calls that fill them, and the body as shown before anything is answered."""
+
+    parts: tuple
+    holes: tuple
+    empty: Markup
+
+    def fill(self, question: Question, response) -> Markup:
+        """The body with ``response`` (page positions; ``question`` the presented copy) filled in."""
+        if response is None:
+            return self.empty
+        return self._fill(question, response)
+
+    def _fill(self, question, response):
+        marks = ResponseMarks(question, response)
+        out = [self.parts[0]]
+        for (name, args), part in zip(self.holes, self.parts[1:], strict=True):
+            out.append(str(getattr(marks, name)(*args)))
+            out.append(part)
+        return Markup("".join(out))
+
+
+def compile_body(render, view: dict, **options) -> Body:
+    """``render(view, marks=…, **options)`` (the ``question`` macro) once, with place-holders where a
+    response shows. The HTML is then the same for every trainee shown this presented question."""
+    holes = Holes()
+    html = str(render(view, marks=holes, **options))
+    pieces = Holes.PATTERN.split(html)
+    parts, indexes = tuple(pieces[0::2]), [int(n) for n in pieces[1::2]]
+    if indexes != list(range(len(holes.calls))):
+        raise ValueError("a place-holder went missing from the rendered question")
+    body = Body(parts, tuple(holes.calls), Markup(""))
+    return dataclasses.replace(body, empty=body._fill(view["q"], None))
