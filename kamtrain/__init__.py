@@ -149,12 +149,12 @@ def _register_template_helpers(app):
     from kamtrain.assessment.messages import DIFFICULTY_NAMES, QUESTION_TYPE_NAMES
     from kamtrain.assessment.rendering import numbering, render_inline
     from kamtrain.core.i18n import LANGUAGES, current_language, localized, pick
-    from kamtrain.core.navigation import main_menu
+    from kamtrain.core.navigation import fixed_url, main_menu
 
     app.jinja_env.globals.update(
         localized=localized, pick=pick, LANGUAGES=LANGUAGES, current_language=current_language,
         ROLE_TITLES=ROLE_TITLES, Role=Role, LEVEL_NAMES=LEVEL_NAMES, event_title=event_title,
         QUESTION_TYPE_NAMES=QUESTION_TYPE_NAMES, DIFFICULTY_NAMES=DIFFICULTY_NAMES, numbering=numbering,
-        render_inline=render_inline, main_menu=main_menu,
+        render_inline=render_inline, main_menu=main_menu, fixed_url=fixed_url,
     )
     app.jinja_env.add_extension("jinja2.ext.do")

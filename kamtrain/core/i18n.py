@@ -1,14 +1,21 @@
 """Language choice: the user's saved choice, then the session's, then Simplified Chinese."""
 
+from babel import Locale
 from flask import g, has_app_context, request, session
 from flask_babel import get_locale, get_translations
 from flask_login import current_user
 
 LANGUAGES = {"zh": "简体中文", "en": "English"}
 DEFAULT = "zh"
+# parsed once: Flask-Babel takes a Locale as it is, where it would parse a code on every request
+_LOCALES = {code: Locale.parse(code) for code in LANGUAGES}
 
 
 def select_locale():
+    return _LOCALES[_chosen_language()]
+
+
+def _chosen_language():
     if getattr(current_user, "is_authenticated", False) and current_user.locale in LANGUAGES:
         return current_user.locale
     asked = request.args.get("lang")

@@ -100,3 +100,14 @@ def main_menu(user, language):
         current = ' aria-current="page"' if link.is_current(here) else ""
         parts.append(f'<a href="{href}"{current}>{label}</a>')
     return Markup("\n      ".join(parts))
+
+
+@lru_cache(maxsize=512)
+def _fixed_url(script_root, endpoint, values):
+    return url_for(endpoint, **dict(values))
+
+
+def fixed_url(endpoint, **values):
+    """url_for for the page frame's links (static files, sign-out, language, password), which
+    depend only on the URL prefix: worked out once per process."""
+    return _fixed_url(request.script_root, endpoint, tuple(sorted(values.items())))
