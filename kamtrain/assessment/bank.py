@@ -4,8 +4,9 @@ Imports are all-or-nothing: ``import_files`` parses every file first and stores 
 file has an error. A question is matched by its idnumber; an unchanged question is left alone, a
 changed one gets a new version (attempts keep the version they showed).
 
-Bulk writes use SQLAlchemy Core ``insert`` with executemany — a 10,000-question file is one
-statement per table, not 10,000 ORM objects (see bench/import_bank.py).
+Bulk writes are one executemany per table, not 10,000 ORM objects (see bench/import_bank.py): new
+rows are built as tuples already converted for the driver (``_Values``); what many questions share
+(category, competency, levels, tracks, tags) is worked out once per distinct combination.
 """
 
 import base64
@@ -14,14 +15,23 @@ import dataclasses
 import functools
 import gc
 import hashlib
+import itertools
 import mimetypes
+import operator
 
 import orjson
-from sqlalchemy import JSON, insert
+from sqlalchemy import JSON, DateTime, insert
 
 from kamtrain.assessment import questions as qmodel
 from kamtrain.assessment.formats import parse
-from kamtrain.assessment.formats.common import assemble_category_path, normalise_category, split_category_path
+from kamtrain.assessment.formats.common import (
+    N_,
+    Finding,
+    Message,
+    assemble_category_path,
+    normalise_category,
+    split_category_path,
+)
 from kamtrain.assessment.models import (
     Question,
     QuestionCategory,
@@ -43,13 +53,25 @@ _VERSION_FIELDS = tuple(f.name for f in dataclasses.fields(qmodel.Question) if f
 _NESTED = ("answers", "pairs", "units")
 
 
+_version_values = operator.itemgetter(*_VERSION_FIELDS)
+_ALL_FIELDS = tuple(f.name for f in dataclasses.fields(qmodel.Question))
+
+
 def version_data(question: qmodel.Question) -> dict:
     """The JSON a version stores: everything that defines what is asked and how it is scored.
     (What ``dataclasses.asdict`` gives, written out because imports do this 10,000 times.)"""
-    data = {name: getattr(question, name) for name in _VERSION_FIELDS}
+    attributes = question.__dict__
+    if tuple(attributes) == _ALL_FIELDS:  # as __init__ left it: a copy without the bank's fields
+        data = attributes.copy()
+        for name in IDENTITY_FIELDS:
+            del data[name]
+    else:
+        data = dict(zip(_VERSION_FIELDS, _version_values(attributes), strict=True))
     for name in _NESTED:
-        data[name] = [dict(vars(item)) for item in data[name]]
-    data["fields"] = [{**vars(f), "answers": [dict(vars(a)) for a in f.answers]} for f in question.fields]
+        items = data[name]
+        data[name] = [item.__dict__.copy() for item in items] if items else []
+    fields = data["fields"]
+    data["fields"] = [{**vars(f), "answers": [a.__dict__.copy() for a in f.answers]} for f in fields] if fields else []
     return data
 
 
@@ -143,7 +165,7 @@ def competency_code_for(question: qmodel.Question, codes) -> str | None:
     for tag in question.tags:
         if tag.startswith("competency-") and tag[len("competency-"):] in codes:
             return tag[len("competency-"):]
-    return _competency_in_path(question.category, frozenset(codes))
+    return _competency_in_path(question.category, codes if isinstance(codes, frozenset) else frozenset(codes))
 
 
 @functools.lru_cache(maxsize=1024)
@@ -156,11 +178,14 @@ def _competency_in_path(path, codes):
 
 # ------------------------------------------------------------------------------ import
 
-def import_files(sources, format="auto", category=None, dry_run=False, author=None, origin="import"):
+def import_files(sources, format="auto", category=None, dry_run=False, author=None, origin="import",
+                 translatable=False):
     """Parse every ``(display_path, bytes)`` source; unless any has errors (or ``dry_run``), store all
-    questions. Returns the CONTRACT §2 report dict; the caller commits."""
+    questions. Returns the CONTRACT §2 report dict; the caller commits. ``translatable``: every
+    finding also carries its message's ``template`` and ``params`` (see ``formats.common.Message``),
+    so that a page can show it in the reader's language."""
     with _no_gc_pauses():
-        return _import_files(sources, format, category, dry_run, author, origin)
+        return _import_files(sources, format, category, dry_run, author, origin, translatable)
 
 
 @contextlib.contextmanager
@@ -176,13 +201,13 @@ def _no_gc_pauses():
             gc.enable()
 
 
-def _import_files(sources, format, category, dry_run, author, origin):
+def _import_files(sources, format, category, dry_run, author, origin, translatable):
     parsed = [parse(data, path, format=format, category=category) for path, data in sources]
-    report = {"files": [p.report() for p in parsed], "imported": 0, "dry_run": bool(dry_run)}
+    report = {"files": [p.report(translatable) for p in parsed], "imported": 0, "dry_run": bool(dry_run)}
     if dry_run or any(p.errors for p in parsed):
         return report
     questions = [q for p in parsed for q in p.questions]
-    duplicates = _duplicate_idnumbers(parsed)
+    duplicates = _duplicate_idnumbers(parsed, translatable)
     if duplicates:
         for file_report, problems in zip(report["files"], duplicates, strict=True):
             file_report["errors"].extend(problems)
@@ -194,7 +219,7 @@ def _import_files(sources, format, category, dry_run, author, origin):
     return report
 
 
-def _duplicate_idnumbers(parsed):
+def _duplicate_idnumbers(parsed, translatable=False):
     """Per file, an error for each idnumber used twice across the import."""
     seen, problems = {}, []
     for p in parsed:
@@ -203,10 +228,12 @@ def _duplicate_idnumbers(parsed):
             if not q.idnumber:
                 continue
             if q.idnumber in seen:
-                mine.append({"line": q.line, "column": None, "question": q.name,
-                             "message": f"idnumber {q.idnumber} is used twice (first at {seen[q.idnumber]})"})
+                path, line = seen[q.idnumber]
+                message = Message(N_("idnumber %(idnumber)s is used twice (first at %(first)s)"), idnumber=q.idnumber,
+                                  first=f"{path}:{line}")
+                mine.append(Finding(q.line, message, q.name).as_dict(translatable))
             else:
-                seen[q.idnumber] = f"{p.path}:{q.line}"
+                seen[q.idnumber] = (p.path, q.line)
         problems.append(mine)
     return problems if any(problems) else None
 
@@ -217,10 +244,18 @@ def store_questions(questions, source_of=None, author=None, origin="import", not
     now = utcnow()
     categories = CategoryCache()
     codes = {c.code: c.id for c in db.session.scalars(db.select(Category))}
-    by_idnumber = {}
+    code_set = frozenset(codes)
+    by_idnumber, known = {}, []
     idnumbers = [q.idnumber for q in questions if q.idnumber]
-    for chunk in _chunks(idnumbers, 500):
-        for row in db.session.scalars(db.select(Question).where(Question.idnumber.in_(chunk))):
+    if idnumbers and db.session.get_bind().dialect.name == "sqlite":  # one statement, the list as a JSON array
+        known = db.session.connection().exec_driver_sql(
+            "SELECT id FROM questions WHERE idnumber IN (SELECT value FROM json_each(?))",
+            (orjson.dumps(idnumbers).decode(),)).scalars().all()
+    else:
+        for chunk in _chunks(idnumbers, 2000):  # ids first (cheap), bank rows only for the ones there are
+            known += db.session.scalars(db.select(Question.id).where(Question.idnumber.in_(chunk)))
+    for chunk in _chunks(known, 500):
+        for row in db.session.scalars(db.select(Question).where(Question.id.in_(chunk))):
             by_idnumber[row.idnumber] = row
     latest_hash = {}
     if by_idnumber:
@@ -232,24 +267,38 @@ def store_questions(questions, source_of=None, author=None, origin="import", not
 
     new_rows, new_payloads, version_rows, tag_rows, file_rows = [], [], [], [], []
     created = updated = unchanged = 0
+    to_db = _Values()
+    stamp, retired, get_category = to_db.datetime(now), to_db.value(Question.__table__.c.retired, False), categories.get
+    bank_fields = {}  # (category, tags) → what the bank row takes from them; many questions share them
     for q in questions:
         data = version_data(q)
-        digest = content_hash({**data, "files": sorted(q.files)})
+        data["files"] = sorted(q.files)  # part of the hash, not of the stored data
+        digest = content_hash(data)
+        del data["files"]
+        existing = by_idnumber.get(q.idnumber) if q.idnumber else None
+        if existing is None:  # a new question: its row as the driver takes it (_QUESTION_COLUMNS)
+            key = (q.category, *q.tags)
+            known_fields = bank_fields.get(key)
+            if known_fields is None:
+                meta = q.metadata()
+                known_fields = bank_fields[key] = (
+                    get_category(q.category).id, codes.get(competency_code_for(q, code_set)),
+                    to_db.json(meta["tracks"]), to_db.json(meta["levels"]), meta["difficulty"],
+                    tuple(sorted(set(q.tags))))
+            category_id, competency_id, tracks, levels, difficulty, _tags = known_fields
+            new_rows.append((category_id, q.qtype, q.name[:255], competency_id, tracks, levels, difficulty, stamp,
+                             q.idnumber, 1, origin, retired, stamp))
+            new_payloads.append((q, data, digest, known_fields[5]))
+            created += 1
+            continue
         meta = q.metadata()
         fields = {
-            "category_id": categories.get(q.category).id,
+            "category_id": get_category(q.category).id,
             "qtype": q.qtype, "name": q.name[:255],
-            "competency_id": codes.get(competency_code_for(q, codes)),
+            "competency_id": codes.get(competency_code_for(q, code_set)),
             "tracks": meta["tracks"], "levels": meta["levels"], "difficulty": meta["difficulty"],
             "updated_at": now,
         }
-        existing = by_idnumber.get(q.idnumber) if q.idnumber else None
-        if existing is None:
-            new_rows.append({**fields, "idnumber": q.idnumber, "latest_version": 1, "origin": origin,
-                             "retired": False, "created_at": now})
-            new_payloads.append((q, data, digest))
-            created += 1
-            continue
         changed_identity = (existing.category_id, existing.competency_id, existing.tracks, existing.levels,
                             existing.difficulty, existing.retired) != (
             fields["category_id"], fields["competency_id"], fields["tracks"], fields["levels"],
@@ -269,28 +318,77 @@ def store_questions(questions, source_of=None, author=None, origin="import", not
         updated += 1
     db.session.flush()
 
+    versions = [to_db.row(QuestionVersion.__table__, _VERSION_COLUMNS, row) for row in version_rows]
     if new_rows:
-        ids = _insert_returning_ids(Question.__table__, new_rows)
-        for question_id, (q, data, digest) in zip(ids, new_payloads, strict=True):
-            version_rows.append(_version_row(question_id, 1, q, data, digest, source_of.get(id(q), ""),
-                                             author, note, now))
+        ids = _insert_returning_ids(Question.__table__, new_rows, _QUESTION_COLUMNS)
+        author_id, note = (author.id if author else None), note[:255]
+        get_source, json = source_of.get, to_db.json
+        for question_id, (q, data, digest, tags) in zip(ids, new_payloads, strict=True):
+            versions.append((question_id, 1, q.qtype, q.name[:255], q.text, json(data), digest,
+                             get_source(id(q), "")[:255], note, author_id, stamp))
             if q.files:
-                file_rows.append((len(version_rows) - 1, q.files))
-            tag_rows.extend({"question_id": question_id, "tag": t} for t in sorted(set(q.tags)))
-    if version_rows:
-        version_ids = _insert_returning_ids(QuestionVersion.__table__, version_rows)
+                file_rows.append((len(versions) - 1, q.files))
+            tag_rows.extend(zip(itertools.repeat(question_id, len(tags)), tags, strict=True))
+    if versions:
+        version_ids = _insert_returning_ids(QuestionVersion.__table__, versions, _VERSION_COLUMNS)
         files = [{"version_id": version_ids[i], "name": name, "data": blob,
                   "media_type": mimetypes.guess_type(name)[0] or "application/octet-stream"}
                  for i, named in file_rows for name, blob in named.items()]
         if files:
             _bulk_insert(QuestionFile.__table__, files)
-    _bulk_insert(QuestionTag.__table__, tag_rows)
+    _bulk_insert(QuestionTag.__table__, tag_rows, columns=("question_id", "tag"))
     db.session.expire_all()
     return {"created": created, "updated": updated, "unchanged": unchanged}
 
 
-def _insert_returning_ids(table, rows):
-    """Insert ``rows`` with one executemany and return their new ids in the order of ``rows``.
+_QUESTION_COLUMNS = ("category_id", "qtype", "name", "competency_id", "tracks", "levels", "difficulty",
+                     "updated_at", "idnumber", "latest_version", "origin", "retired", "created_at")
+_VERSION_COLUMNS = ("question_id", "number", "qtype", "name", "text", "data", "content_hash", "source", "note",
+                    "author_id", "created_at")
+
+
+class _Values:
+    """Values as the bulk inserts hand them to the driver. On SQLite they go straight to sqlite3
+    (SQLAlchemy's per-row parameter processing costs more than the insert itself, see
+    bench/import_bank.py), so they are converted here the way SQLAlchemy would: JSON as text,
+    datetimes in SQLAlchemy's storage format. Elsewhere they stay as they are, for a Core insert."""
+
+    def __init__(self):
+        self.dialect = db.session.get_bind().dialect
+        self.sqlite = self.dialect.name == "sqlite"
+        self.json = json_dumps if self.sqlite else _same
+
+    def datetime(self, value):
+        if not self.sqlite or value is None:
+            return value
+        return DateTime().dialect_impl(self.dialect).bind_processor(self.dialect)(value)
+
+    def value(self, column, value):
+        """Any other column's value (booleans, …) through its type's bind processor."""
+        process = column.type.bind_processor(self.dialect) if self.sqlite else None
+        return process(value) if process else value
+
+    def row(self, table, columns, row: dict) -> tuple:
+        """A row given as a dict, as a tuple in the order of ``columns``."""
+        out = []
+        for name in columns:
+            value, column_type = row[name], table.c[name].type
+            if isinstance(column_type, JSON):
+                out.append(self.json(value))
+            elif isinstance(column_type, DateTime):
+                out.append(self.datetime(value))
+            else:
+                out.append(self.value(table.c[name], value))
+        return tuple(out)
+
+
+def _same(value):
+    return value
+
+
+def _insert_returning_ids(table, rows, columns):
+    """Insert ``rows`` (tuples in the order of ``columns``, see ``_Values``) with one executemany
+    and return their new ids in the order of ``rows``.
 
     PostgreSQL returns the ids in parameter order from SQLAlchemy's batched INSERT … RETURNING.
     SQLite cannot order RETURNING across a multi-row insert (SQLAlchemy would fall back to one
@@ -298,34 +396,27 @@ def _insert_returning_ids(table, rows):
     gives each new row max(id) + 1, so our rows are exactly the last ``len(rows)`` ids, in order."""
     if db.session.get_bind().dialect.name != "sqlite":
         return db.session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
-                                  rows).scalars().all()
-    _bulk_insert(table, rows)
-    ids = db.session.scalars(db.select(table.c.id).order_by(table.c.id.desc()).limit(len(rows))).all()
-    return ids[::-1]
+                                  [dict(zip(columns, row, strict=True)) for row in rows]).scalars().all()
+    _bulk_insert(table, rows, columns)
+    found = db.session.connection().exec_driver_sql(
+        f"SELECT id FROM {table.name} ORDER BY id DESC LIMIT ?", (len(rows),)).fetchall()  # noqa: S608
+    return [row[0] for row in reversed(found)]
 
 
-def _bulk_insert(table, rows):
-    """One executemany of ``rows`` (dicts with the same keys) into ``table``.
-
-    On SQLite straight through the driver — JSON columns serialised here, the way a bulk loader
-    would — because SQLAlchemy's per-row parameter processing costs more than the insert itself
-    (bench/import_bank.py); elsewhere a Core insert."""
+def _bulk_insert(table, rows, columns=None):
+    """One executemany of ``rows`` into ``table``: dicts with the same keys, or tuples in the order
+    of ``columns`` already converted for the driver (``_Values``)."""
     if not rows:
         return
+    if columns is None:
+        to_db = _Values()
+        columns = tuple(rows[0])  # every row has the keys in the same order
+        rows = [to_db.row(table, columns, row) for row in rows]
     if db.session.get_bind().dialect.name != "sqlite":
-        db.session.execute(insert(table), rows)
+        db.session.execute(insert(table), [dict(zip(columns, row, strict=True)) for row in rows])
         return
-    connection = db.session.connection()
-    columns = list(rows[0])
-    values = [list(row.values()) for row in rows]  # every row has the keys in the same order
-    for index, name in enumerate(columns):
-        column_type = table.c[name].type
-        process = json_dumps if isinstance(column_type, JSON) else column_type.bind_processor(connection.dialect)
-        if process is not None:  # JSON text, datetimes in SQLAlchemy's storage format
-            for row in values:
-                row[index] = process(row[index])
-    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"
-    connection.exec_driver_sql(sql, [tuple(row) for row in values])
+    sql = f"INSERT INTO {table.name} ({', '.join(columns)}) VALUES ({', '.join('?' * len(columns))})"  # noqa: S608
+    db.session.connection().exec_driver_sql(sql, rows)
 
 
 def _set_fields(row, fields):
@@ -342,12 +433,14 @@ def _version_row(question_id, number, q, data, digest, source, author, note, now
 
 # ------------------------------------------------------------------------------ edits
 
-def save_edit(row: Question, edited: qmodel.Question, author, note="", **identity):
+def save_edit(row: Question, edited: qmodel.Question, author, note="", files=None, **identity):
     """A trainer's edit. What is asked and scored goes into a new version when it changed (attempts keep
-    the old one); the bank fields (category, tags, competency_id, tracks, levels, difficulty) change in place."""
+    the old one); the bank fields (category, tags, competency_id, tracks, levels, difficulty) change in place.
+    ``files`` (name → bytes) are the version's images; None keeps ``edited.files`` or else the current ones."""
     data = version_data(edited)
     current = current_version(row)
-    files = dict(edited.files) or _files_of(current)
+    if files is None:
+        files = dict(edited.files) or _files_of(current)
     digest = content_hash({**data, "files": sorted(files)})
     row.category_id = CategoryCache().get(edited.category).id
     row.tag_rows = [QuestionTag(tag=t) for t in sorted(set(edited.tags))]
@@ -363,20 +456,32 @@ def save_edit(row: Question, edited: qmodel.Question, author, note="", **identit
         db.session.add(version)
         db.session.flush()
         for name, blob in files.items():
-            db.session.add(QuestionFile(version_id=version.id, name=name, data=blob,
-                                        media_type=mimetypes.guess_type(name)[0] or "application/octet-stream"))
+            db.session.add(QuestionFile(version_id=version.id, name=name, data=blob, media_type=media_type(name, blob)))
     db.session.flush()
     return changed
 
 
-def create_question(edited: qmodel.Question, author, **identity):
+def create_question(edited: qmodel.Question, author, files=None, **identity):
     """A question written in the web editor."""
     row = Question(category_id=CategoryCache().get(edited.category).id, idnumber=edited.idnumber or None,
                    qtype=edited.qtype, name=edited.name[:255], latest_version=0, origin="web", **identity)
     db.session.add(row)
     db.session.flush()
-    save_edit(row, edited, author, note="created")
+    save_edit(row, edited, author, note="created", files=files)
     return row
+
+
+def media_type(name, blob) -> str:
+    """What a question file is: an image by its first bytes, anything else by its name."""
+    from kamtrain.assessment.editor import image_kind
+
+    kind = image_kind(blob)
+    return kind[0] if kind else mimetypes.guess_type(name)[0] or "application/octet-stream"
+
+
+def files_of(version):
+    """The files of a stored version, name → bytes."""
+    return _files_of(version)
 
 
 def _files_of(version):

@@ -160,9 +160,32 @@ def question(question_id):
 @bp.route("/files/<int:version_id>/<path:name>")
 @allow(SIGNED_IN)
 def file(version_id, name):
+    """A question's image. Trainers and admins see every one; anybody else only those of question
+    versions shown in their own attempts or, for team leaders, in their team members' attempts."""
+    if not _may_see_version(version_id):
+        abort(404)
     found = db.session.get(QuestionFile, (version_id, name)) or abort(404)
-    return Response(found.data, mimetype=found.media_type, headers={"Cache-Control": "private, max-age=86400",
-                                                                    "X-Content-Type-Options": "nosniff"})
+    headers = {"Cache-Control": "private, max-age=86400", "X-Content-Type-Options": "nosniff",
+               "Content-Security-Policy": "default-src 'none'; sandbox"}
+    if found.media_type not in editor.IMAGE_MEDIA_TYPES:  # never rendered in our origin (SVG, HTML …)
+        headers["Content-Disposition"] = "attachment"
+    return Response(found.data, mimetype=found.media_type, headers=headers)
+
+
+def _may_see_version(version_id):
+    from kamtrain.accounts.models import Team, User
+    from kamtrain.assessment.attempts import Attempt, AttemptSlot
+
+    if current_user.roles & set(AUTHORS):
+        return True
+    shown = or_(AttemptSlot.version_id == version_id, AttemptSlot.graded_version_id == version_id)
+    query = db.select(AttemptSlot.attempt_id).join(Attempt, Attempt.id == AttemptSlot.attempt_id).where(shown)
+    if db.session.scalar(query.where(Attempt.user_id == current_user.id).limit(1)) is not None:
+        return True
+    if Role.LEADER in current_user.roles:
+        team_members = db.select(User.id).join(Team, Team.id == User.team_id).where(Team.leader_id == current_user.id)
+        return db.session.scalar(query.where(Attempt.user_id.in_(team_members)).limit(1)) is not None
+    return False
 
 
 def _editor_form(q=None, row=None):
@@ -200,8 +223,10 @@ def new_question():
     if form.validate_on_submit():
         q, problems = editor.question_from_form(form, qtype)
         problems.update(_idnumber_problem(q.idnumber, None))
+        files, image_problems = editor.read_images(form, {}, q)
+        problems.update(image_problems)
         if not problems:
-            row = bank.create_question(q, current_user, **_identity(form))
+            row = bank.create_question(q, current_user, files=files, **_identity(form))
             audit("question_created", actor=current_user, ip=client_ip(), question=row.id)
             db.session.commit()
             flash(_("Question saved."), "success")
@@ -209,7 +234,7 @@ def new_question():
         _show_problems(form, problems)
     elif form.errors:
         flash(_("Please correct the marked fields."), "error")
-    return render_template("bank/edit.html", form=form, qtype=qtype, row=None)
+    return render_template("bank/edit.html", form=form, qtype=qtype, row=None, version=None, files={})
 
 
 def _idnumber_problem(idnumber, row):
@@ -232,14 +257,20 @@ def _show_problems(form, problems):
 @allow(*AUTHORS)
 def edit_question(question_id):
     row = get_or_404(Question, question_id)
-    q = bank.to_question(row, bank.current_version(row))
+    version = bank.current_version(row)
+    q = bank.to_question(row, version)
+    current_files = bank.files_of(version)
     form = _editor_form(q, row)
+    form.remove_images.choices = [(name, name) for name in current_files]
     if form.validate_on_submit():
         edited, problems = editor.question_from_form(form, row.qtype)
         problems.update(_idnumber_problem(edited.idnumber, row))
+        files, image_problems = editor.read_images(form, current_files, edited)
+        problems.update(image_problems)
         if not problems:
             row.idnumber = edited.idnumber
-            changed = bank.save_edit(row, edited, current_user, note=form.note.data or "", **_identity(form))
+            changed = bank.save_edit(row, edited, current_user, note=form.note.data or "", files=files,
+                                     **_identity(form))
             audit("question_edited", actor=current_user, ip=client_ip(), question=row.id,
                   version=row.latest_version, new_version=changed)
             db.session.commit()
@@ -248,7 +279,8 @@ def edit_question(question_id):
         _show_problems(form, problems)
     elif form.errors:
         flash(_("Please correct the marked fields."), "error")
-    return render_template("bank/edit.html", form=form, qtype=row.qtype, row=row)
+    return render_template("bank/edit.html", form=form, qtype=row.qtype, row=row, version=version,
+                           files=current_files)
 
 
 # ------------------------------------------------------------------------------ import and export
@@ -262,7 +294,7 @@ def import_file():
         data = upload.read()
         name = (upload.filename or "upload")[-255:]
         report = bank.import_files([(name, data)], format=form.format.data, category=form.category.data or None,
-                                   dry_run=True)
+                                   dry_run=True, translatable=True)
         db.session.execute(db.delete(PendingImport).where(PendingImport.created_at < utcnow() - timedelta(days=2)))
         pending = PendingImport(token=secrets.token_urlsafe(24), user_id=current_user.id, filename=name,
                                 format=form.format.data, category=form.category.data or None, data=data,
@@ -287,7 +319,7 @@ def import_preview(token):
     form = ConfirmForm()
     if request.method == "POST" and form.validate_on_submit() and pending.imported_at is None:
         report = bank.import_files([(pending.filename, pending.data)], format=pending.format,
-                                   category=pending.category, author=current_user)
+                                   category=pending.category, author=current_user, translatable=True)
         if report["files"][0]["errors"]:
             db.session.rollback()
             pending.report = report
@@ -304,7 +336,8 @@ def import_preview(token):
         return redirect(url_for("bank.index", category=categories[0] if len(categories) == 1 else None))
     report = pending.report["files"][0]
     return render_template("bank/import_preview.html", pending=pending, report=report,
-                           excerpts=_excerpts(pending.data, report), form=form, upload=ImportForm())
+                           excerpts=_excerpts(pending.data, report), form=form, upload=ImportForm(),
+                           finding_text=rendering.finding_text)
 
 
 def _excerpts(data, report):

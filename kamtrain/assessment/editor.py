@@ -5,11 +5,13 @@ returns the problems as {form field: message} so the page can show each one at i
 Cloze questions are edited in Moodle's embedded-answer syntax, ``{1:MULTICHOICE:=right~wrong}``.
 """
 
+import re
 from decimal import Decimal
 
 from flask_babel import gettext as _
 
 from kamtrain.assessment import questions as qm
+from kamtrain.assessment import rendering
 from kamtrain.assessment.formats import cloze
 
 
@@ -135,7 +137,7 @@ def question_from_form(form, qtype) -> tuple[qm.Question, dict]:
         text, fields, errors = cloze.parse(q.text)
         q.text, q.fields = text, fields
         if errors:
-            problems["text"] = "; ".join(errors)
+            problems["text"] = "; ".join(rendering.message_text(e) for e in errors)
         elif not fields:
             problems["text"] = _("A cloze question needs at least one embedded answer such as {1:SHORTANSWER:=answer}.")
     elif qtype == "description":
@@ -154,3 +156,78 @@ def _options(form, numerical=False):
                                  feedback=(entry.form.feedback.data or "").strip(),
                                  tolerance=float(tolerance) if numerical and tolerance is not None else 0.0))
     return answers
+
+
+# ------------------------------------------------------------------------------ images
+
+#: Largest image a trainer can upload into a question, in bytes.
+MAX_IMAGE_BYTES = 2 * 1024 * 1024
+#: At most this many files per question.
+MAX_IMAGES = 20
+
+_IMAGE_KINDS = (  # (magic bytes test, media type, file name suffix)
+    (lambda b: b.startswith(b"\x89PNG\r\n\x1a\n"), "image/png", ".png"),
+    (lambda b: b.startswith(b"\xff\xd8\xff"), "image/jpeg", ".jpg"),
+    (lambda b: b[:6] in (b"GIF87a", b"GIF89a"), "image/gif", ".gif"),
+    (lambda b: b[:4] == b"RIFF" and b[8:12] == b"WEBP", "image/webp", ".webp"),
+)
+IMAGE_MEDIA_TYPES = frozenset(kind[1] for kind in _IMAGE_KINDS)
+_SUFFIXES = {".png", ".jpg", ".jpeg", ".gif", ".webp"}
+
+
+def image_kind(blob: bytes):
+    """``(media type, suffix)`` of a PNG, JPEG, GIF or WebP image, from its first bytes (what the
+    browser says and what the name claims are not trusted); None for anything else."""
+    for test, media_type, suffix in _IMAGE_KINDS:
+        if test(blob):
+            return media_type, suffix
+    return None
+
+
+def image_name(filename: str, suffix: str) -> str:
+    """A safe file name for an uploaded image (letters, digits, CJK, ``._-``), ending in ``suffix``."""
+    base = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
+    stem, dot, ext = base.rpartition(".")
+    if not dot or "." + ext.lower() not in _SUFFIXES:  # no image suffix to drop
+        stem = base
+    stem = re.sub(r"[^\w\-]+", "_", stem).strip("._")[:80] or "image"
+    return stem + suffix
+
+
+def read_images(form, current: dict, question: qm.Question) -> tuple[dict, dict]:
+    """The question's files after the edit — the current ones minus those to remove, plus the uploads —
+    and the problems by form field. Uploads must be images (checked by their bytes) of at most
+    ``MAX_IMAGE_BYTES``; every ``@@PLUGINFILE@@/name`` the question refers to must be among them."""
+    from kamtrain.assessment.formats.common import referenced_files
+
+    removed = set(form.remove_images.data or [])
+    files = {name: blob for name, blob in current.items() if name not in removed}
+    problems = []
+    for upload in form.images.data or []:
+        if upload is None or not getattr(upload, "filename", ""):
+            continue
+        blob = upload.read(MAX_IMAGE_BYTES + 1)
+        if len(blob) > MAX_IMAGE_BYTES:
+            problems.append(_("%(name)s is larger than %(mb)d MB.", name=upload.filename, mb=MAX_IMAGE_BYTES // 2**20))
+            continue
+        kind = image_kind(blob)
+        if kind is None:
+            problems.append(_("%(name)s is not a PNG, JPEG, GIF or WebP image.", name=upload.filename))
+            continue
+        name = image_name(upload.filename, kind[1])
+        if name in files and files[name] != blob:  # another image of the same name: keep both
+            stem, suffix = name.rsplit(".", 1)
+            n = 2
+            while f"{stem}-{n}.{suffix}" in files:
+                n += 1
+            name = f"{stem}-{n}.{suffix}"
+        files[name] = blob
+    if len(files) > MAX_IMAGES:
+        problems.append(_("A question can have at most %(n)d images.", n=MAX_IMAGES))
+    out = {"images": " ".join(problems)} if problems else {}
+    texts = [question.text, question.general_feedback, *(a.text for a in question.answers),
+             *(a.feedback for a in question.answers), *(p.stem for p in question.pairs), question.grader_info]
+    missing = sorted({name for text in texts for name in referenced_files(text) if name not in files})
+    if missing:
+        out["text"] = _("No image called %(names)s: upload it below or correct the name.", names=", ".join(missing))
+    return files, out

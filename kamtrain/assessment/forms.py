@@ -2,7 +2,7 @@
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
+from flask_wtf.file import FileField, FileRequired, MultipleFileField
 from wtforms import (
     BooleanField,
     DecimalField,
@@ -98,6 +98,12 @@ class QuestionForm(FlaskForm):
     grader_info = TextAreaField(_l("Marking rubric"), validators=[Optional(), Length(max=20_000)],
                                 description=_l("What a trainer looks for and how many marks each point earns."))
     response_template = TextAreaField(_l("Answer template"), validators=[Optional(), Length(max=20_000)])
+    # images, stored with the version (question_files) and referenced as @@PLUGINFILE@@/name
+    images = MultipleFileField(_l("Add images"), description=_l(
+        "PNG, JPEG, GIF or WebP, at most %(mb)d MB each. Refer to an image in the text as @@PLUGINFILE@@/name, "
+        "e.g. <img src=\"@@PLUGINFILE@@/name\" alt=\"…\"> (HTML) or ![…](@@PLUGINFILE@@/name) (Markdown).",
+        mb=2))
+    remove_images = MultiCheckboxField(_l("Remove images"), choices=[], validate_choice=False)
     note = StringField(_l("What changed"), validators=[Optional(), Length(max=255)])
 
 

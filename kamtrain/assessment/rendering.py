@@ -215,3 +215,28 @@ def review_of(question: Question, response, fraction) -> dict:
     elif q.qtype == "essay":
         review["right_answer"] = None
     return review
+
+
+# ------------------------------------------------------------------------------ importer messages
+
+def message_text(message) -> str:
+    """An importer message (``formats.common.Message``, or a plain string) in the reader's language."""
+    from kamtrain.assessment.formats.common import template_of
+
+    template, params = template_of(message)
+    return _translated(template, params) if template else str(message)
+
+
+def finding_text(finding: dict) -> str:
+    """The message of a finding as a report dict holds it (``import_files(..., translatable=True)``)
+    in the reader's language; reports stored without templates show their English text."""
+    template = finding.get("template")
+    return _translated(template, finding.get("params") or {}) if template else finding.get("message", "")
+
+
+def _translated(template, params):
+    from flask_babel import gettext
+
+    values = {name: _translated(value["template"], value.get("params") or {})
+              if isinstance(value, dict) and "template" in value else value for name, value in params.items()}
+    return gettext(template, **values) if values else gettext(template)

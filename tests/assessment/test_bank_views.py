@@ -137,3 +137,49 @@ def test_export_downloads_a_file(client, login_as):
 def _field_errors(html):
     import re as _re
     return _re.findall(r'<ul class="errors"[^>]*>(.*?)</ul>', html, _re.S)
+
+
+def _finding_items(html):
+    """{line: text of the finding's <li>} of an import preview."""
+    import re
+
+    return {int(m[1]): m[2] for m in re.finditer(r'<li class="finding \w+" data-line="(\d+)">(.*?)</li>', html, re.S)}
+
+
+def _bad_lines():
+    lines = BAD.splitlines()
+    return (next(i for i, line in enumerate(lines, 1) if line.startswith("::W3")),
+            next(i for i, line in enumerate(lines, 1) if line.startswith("::W4")))
+
+
+def test_import_preview_shows_each_finding_in_chinese_at_its_line(client, login_as):
+    _trainer(login_as)
+    preview = client.get(_upload(client, BAD).headers["Location"]).get_data(as_text=True)
+    items = _finding_items(preview)
+    w3, w4 = _bad_lines()
+    assert "花括号错误：“{”没有对应的“}”" in items[w3]
+    assert "范围“x..y”必须是两个数字" in items[w4]
+    assert "brace error" not in preview and "must be two numbers" not in preview
+
+
+def test_import_preview_shows_each_finding_in_english_on_request(client, login_as):
+    _trainer(login_as)
+    url = _upload(client, BAD).headers["Location"]
+    preview = client.get(url + "?lang=en").get_data(as_text=True)
+    items = _finding_items(preview)
+    w3, w4 = _bad_lines()
+    assert "brace error: &#39;{&#39; has no closing &#39;}&#39;" in items[w3]
+    assert "range &#39;x..y&#39; must be two numbers, min..max" in items[w4]
+    assert "花括号错误" not in preview
+
+
+def test_the_command_line_report_keeps_contract_fields_and_english_messages():
+    report = bank.import_files([("bad.gift", BAD.encode())], dry_run=True)
+    errors = report["files"][0]["errors"]
+    assert [sorted(e) for e in errors] == [["column", "line", "message", "question"]] * len(errors)
+    assert any(e["message"].startswith("brace error: '{' has no closing '}'") for e in errors)
+    translatable = bank.import_files([("bad.gift", BAD.encode())], dry_run=True, translatable=True)
+    brace = next(e for e in translatable["files"][0]["errors"] if e["message"].startswith("brace error"))
+    assert brace["template"].startswith("brace error") and brace["params"] == {}
+    rng = next(e for e in translatable["files"][0]["errors"] if e["message"].startswith("range"))
+    assert rng["params"] == {"range": "x..y"} and rng["template"] % rng["params"] == rng["message"]

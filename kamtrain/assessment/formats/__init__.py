@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from kamtrain.assessment.questions import QUESTION_TYPES, Question
 
 from . import aiken, gift, moodlexml, qti3
-from .common import Collector, Finding
+from .common import N_, Collector, Finding, Message
 
 __all__ = ["Finding", "ParsedFile", "decode", "detect_format", "parse", "export", "exportable", "FORMATS",
            "EXPORT_FORMATS"]
@@ -35,8 +35,9 @@ class ParsedFile:
     warnings: list[Finding] = field(default_factory=list)
     errors: list[Finding] = field(default_factory=list)
 
-    def report(self) -> dict:
-        """The per-file object of CONTRACT §2."""
+    def report(self, translatable=False) -> dict:
+        """The per-file object of CONTRACT §2 (``translatable``: findings also carry their message's
+        template and parameters, for pages that show them in the reader's language)."""
         by_type = {t: 0 for t in QUESTION_TYPES}
         for q in self.questions:
             by_type[q.qtype] = by_type.get(q.qtype, 0) + 1
@@ -49,9 +50,8 @@ class ParsedFile:
             "multichoice_single": sum(1 for q in self.questions if q.qtype == "multichoice" and q.single),
             "multichoice_multi": sum(1 for q in self.questions if q.qtype == "multichoice" and not q.single),
             "categories": list(self.categories),
-            "warnings": [{"line": w.line, "question": w.question, "message": w.message} for w in self.warnings],
-            "errors": [{"line": e.line, "column": e.column, "question": e.question, "message": e.message}
-                       for e in self.errors],
+            "warnings": [w.as_dict(translatable, column=False) for w in self.warnings],
+            "errors": [e.as_dict(translatable) for e in self.errors],
         }
 
 
@@ -74,15 +74,15 @@ def _guess_encoding(data: bytes) -> str:
         even_zero = sample[0::2].count(0) / max(1, len(sample[0::2]))
         odd_zero = sample[1::2].count(0) / max(1, len(sample[1::2]))
         if odd_zero > 0.3 and even_zero < 0.05:
-            return "UTF-16 (little-endian, no byte order mark)"
+            return Message(N_("UTF-16 (little-endian, no byte order mark)"))
         if even_zero > 0.3 and odd_zero < 0.05:
-            return "UTF-16 (big-endian, no byte order mark)"
+            return Message(N_("UTF-16 (big-endian, no byte order mark)"))
     runs = [len(m) for m in re.findall(rb"[\x80-\xff]+", sample)]
     if runs and sum(1 for r in runs if r == 1) / len(runs) > 0.6:
-        return "Windows-1252 (Western European)"
+        return Message(N_("Windows-1252 (Western European)"))
     scores = {}
-    for codec, label, common in (("gb18030", "GB18030/GBK (Simplified Chinese)", _COMMON_SIMPLIFIED),
-                                 ("big5", "Big5 (Traditional Chinese)", _COMMON_TRADITIONAL)):
+    for codec, label, common in (("gb18030", N_("GB18030/GBK (Simplified Chinese)"), _COMMON_SIMPLIFIED),
+                                 ("big5", N_("Big5 (Traditional Chinese)"), _COMMON_TRADITIONAL)):
         try:
             text = sample.decode(codec)
         except UnicodeDecodeError:
@@ -96,10 +96,10 @@ def _guess_encoding(data: bytes) -> str:
     if scores:
         label, score = max(scores.items(), key=lambda kv: kv[1])
         if score > 0:
-            return label
+            return Message(label)
     if runs:
-        return "Windows-1252 (Western European) or another legacy encoding"
-    return "an unknown encoding"
+        return Message(N_("Windows-1252 (Western European) or another legacy encoding"))
+    return Message(N_("an unknown encoding"))
 
 
 def decode(data: bytes) -> tuple[str | None, str | None, Finding | None]:
@@ -110,26 +110,29 @@ def decode(data: bytes) -> tuple[str | None, str | None, Finding | None]:
         data, encoding = data[3:], "utf-8-sig"
     else:
         encoding = "utf-8"
-    for bom, name in ((b"\xff\xfe\x00\x00", "UTF-32 (little-endian)"), (b"\x00\x00\xfe\xff", "UTF-32 (big-endian)"),
-                      (b"\xff\xfe", "UTF-16 (little-endian)"), (b"\xfe\xff", "UTF-16 (big-endian)")):
+    for bom, name in ((b"\xff\xfe\x00\x00", N_("UTF-32 (little-endian)")),
+                      (b"\x00\x00\xfe\xff", N_("UTF-32 (big-endian)")),
+                      (b"\xff\xfe", N_("UTF-16 (little-endian)")), (b"\xfe\xff", N_("UTF-16 (big-endian)"))):
         if data.startswith(bom):
-            return None, None, Finding(1, f"not UTF-8: the file starts with a {name} byte order mark; save it as "
-                                          "UTF-8", column=1)
+            return None, None, Finding(1, Message(N_("not UTF-8: the file starts with a %(bom)s byte order mark; "
+                                                     "save it as UTF-8"), bom=Message(name)), column=1)
     nul = data.find(b"\x00")
     if nul != -1:  # valid UTF-8, but no text file holds NUL bytes: UTF-16 without a BOM, or binary
         line = data.count(b"\n", 0, nul) + 1
-        return None, None, Finding(line, f"not a UTF-8 text file: NUL byte at byte offset "
-                                         f"{nul + (3 if encoding == 'utf-8-sig' else 0)} (line {line}); the file "
-                                         f"looks like {_guess_encoding(data)} — save it as UTF-8")
+        return None, None, Finding(line, Message(N_("not a UTF-8 text file: NUL byte at byte offset %(offset)d "
+                                                    "(line %(line)d); the file looks like %(guess)s — save it as "
+                                                    "UTF-8"), offset=nul + (3 if encoding == "utf-8-sig" else 0),
+                                                 line=line, guess=_guess_encoding(data)))
     try:
         return data.decode("utf-8"), encoding, None
     except UnicodeDecodeError as e:
         offset = e.start + (3 if encoding == "utf-8-sig" else 0)
         line = data.count(b"\n", 0, e.start) + 1
         column = e.start - (data.rfind(b"\n", 0, e.start) + 1) + 1
-        return None, None, Finding(line, f"not UTF-8: invalid byte 0x{data[e.start]:02X} at byte offset {offset} "
-                                         f"(line {line}); the file looks like {_guess_encoding(data)} — save it as "
-                                         "UTF-8", column=column)
+        return None, None, Finding(line, Message(N_("not UTF-8: invalid byte %(byte)s at byte offset %(offset)d "
+                                                    "(line %(line)d); the file looks like %(guess)s — save it as "
+                                                    "UTF-8"), byte=f"0x{data[e.start]:02X}", offset=offset, line=line,
+                                                 guess=_guess_encoding(data)), column=column)
 
 
 def detect_format(text: str, filename: str) -> str:
@@ -171,22 +174,23 @@ def parse(data: bytes, path: str, format: str = "auto", category: str | None = N
     result = ParsedFile(path=path, format=chosen, encoding=encoding)
     out = Collector()
     if format not in ("auto", None, "", *FORMATS):
-        out.error(None, f"unknown format '{format}' (gift, moodlexml or aiken)")
+        out.error(None, Message(N_("unknown format '%(format)s' (gift, moodlexml or aiken)"), format=format))
     collecting = gc.isenabled()
     gc.disable()  # thousands of small objects, no cycles: the cyclic collector would only slow reading down
     try:
         questions, categories = _READERS[chosen](text, category or "top", out)
     except RecursionError:  # pragma: no cover - defensive
         questions, categories = [], []
-        out.error(None, "the file nests too deeply to be read")
+        out.error(None, Message(N_("the file nests too deeply to be read")))
     except Exception as e:  # a reader bug must not escape: report it like any other problem
         questions, categories = [], []
-        out.error(None, f"internal error while reading the file ({type(e).__name__}: {e}); please report it")
+        out.error(None, Message(N_("internal error while reading the file (%(error)s); please report it"),
+                                error=f"{type(e).__name__}: {e}"))
     finally:
         if collecting:
             gc.enable()
     if not questions and not categories and not out.errors:
-        out.error(None, "the file contains no questions")
+        out.error(None, Message(N_("the file contains no questions")))
     out.sort()
     result.questions, result.categories = questions, categories
     result.errors, result.warnings = out.errors, out.warnings

@@ -19,7 +19,7 @@ import re
 
 from kamtrain.assessment.questions import Answer, Question
 
-from .common import check_files, check_question, default_name, normalise_category, php_trim, plain_text
+from .common import N_, Message, check_files, check_question, default_name, normalise_category, php_trim, plain_text
 
 _OPTION = re.compile(r"^[A-Z][).][ \t]?")
 _ALMOST_OPTION = re.compile(r"^[A-Z]\s*[）、．:：]")
@@ -51,27 +51,27 @@ class AikenReader:
             elif line.startswith("ANSWER:"):
                 self._answer(number, line)
             elif self.current is not None and _ALMOST_ANSWER.match(line):
-                self.out.error(number, f"'{line[:20]}' must be written 'ANSWER: X' (capitals and an ASCII colon); "
-                                       "Moodle would read this line as the start of a new question",
-                               self.current.name)
+                self.out.error(number, Message(N_("'%(line)s' must be written 'ANSWER: X' (capitals and an ASCII "
+                                                  "colon); Moodle would read this line as the start of a new "
+                                                  "question"), line=line[:20]), self.current.name)
                 self._answer(number, "ANSWER:" + re.split("[:：]", line, maxsplit=1)[1])
             elif self.current is not None and _ALMOST_OPTION.match(line):
-                self.out.error(number, f"option '{line[:12]}' must start with a capital letter and ')' or '.', such "
-                                       "as 'A) ' or 'A. '; Moodle would read it as the start of a new question",
-                               self.current.name)
+                self.out.error(number, Message(N_("option '%(option)s' must start with a capital letter and ')' or "
+                                                  "'.', such as 'A) ' or 'A. '; Moodle would read it as the start of "
+                                                  "a new question"), option=line[:12]), self.current.name)
                 self._option(number, line[0], re.sub(r"^[A-Z]\s*[）、．:：]", "", line))
             else:
                 self._stem(number, line)
         if self.current is not None:
-            self.out.error(self.current.line, "this question has no 'ANSWER:' line before the end of the file; "
-                                              "Moodle would drop it silently", self.current.name)
+            self.out.error(self.current.line, Message(N_("this question has no 'ANSWER:' line before the end of the "
+                                                         "file; Moodle would drop it silently")), self.current.name)
         return self.questions, ([self.category] if self.questions else [])
 
     def _stem(self, number, line):
         if self.current is not None:
-            self.out.error(number, f"the question that starts on line {self.current.line} is not completed (no "
-                                   f"'ANSWER:' line) before the next question starts on line {number}",
-                           self.current.name)
+            self.out.error(number, Message(N_("the question that starts on line %(start)d is not completed (no "
+                                              "'ANSWER:' line) before the next question starts on line %(next)d"),
+                                           start=self.current.line, next=number), self.current.name)
         q = Question(qtype="multichoice", name=default_name(line, "plain"), text=_escape(line), text_format="html",
                      category=self.category)
         q.line = number
@@ -79,7 +79,8 @@ class AikenReader:
 
     def _option(self, number, letter, rest):
         if self.current is None:
-            self.out.error(number, f"option '{letter})' comes before any question text (question not started)")
+            self.out.error(number, Message(N_("option '%(letter)s)' comes before any question text (question not "
+                                              "started)"), letter=letter))
             return
         self.current.answers.append(Answer(text=_escape(php_trim(rest)), fraction=0.0))
         self.letters.append(letter)
@@ -88,26 +89,35 @@ class AikenReader:
     def _answer(self, number, line):
         q = self.current
         if q is None:
-            self.out.error(number, "'ANSWER:' comes before any question text (question not started)")
+            self.out.error(number, Message(N_("'ANSWER:' comes before any question text (question not started)")))
             return
         letter = php_trim(line[line.index(":") + 1:])[:1]
         self.current = None
         if len(q.answers) < 2:
-            self.out.error(number, f"the question must have at least 2 options, it has {len(q.answers)}", q.name)
+            self.out.error(number, Message(N_("the question must have at least 2 options, it has %(count)d"),
+                                           count=len(q.answers)), q.name)
             return
         expected = [chr(ord("A") + i) for i in range(len(q.answers))]
         if self.letters != expected:
-            self.out.warn(self.option_lines[0], f"the options are lettered {', '.join(self.letters)}; Moodle ignores "
-                                                "the letters and counts options in order (A, B, C …)", q.name)
+            self.out.warn(self.option_lines[0], Message(N_("the options are lettered %(letters)s; Moodle ignores the "
+                                                           "letters and counts options in order (A, B, C …)"),
+                                                        letters=", ".join(self.letters)), q.name)
         index = ord(letter) - ord("A") if letter else -65
         suppressed = set()
         if 0 <= index < len(q.answers):
             q.answers[index].fraction = 1.0
         else:
-            hint = " (letters are capitals)" if letter.upper() in expected else ""
-            shown = f"'{letter}'" if letter else "nothing"
-            self.out.warn(number, f"ANSWER gives {shown}{hint} but the options are {expected[0]}–{expected[-1]}; "
-                                  "no option is marked correct", q.name)
+            if not letter:
+                template = N_("ANSWER gives nothing but the options are %(first)s–%(last)s; no option is marked "
+                              "correct")
+            elif letter.upper() in expected:
+                template = N_("ANSWER gives '%(letter)s' (letters are capitals) but the options are "
+                              "%(first)s–%(last)s; no option is marked correct")
+            else:
+                template = N_("ANSWER gives '%(letter)s' but the options are %(first)s–%(last)s; no option is marked "
+                              "correct")
+            params = {"first": expected[0], "last": expected[-1], **({"letter": letter} if letter else {})}
+            self.out.warn(number, Message(template, **params), q.name)
             suppressed.add("no option is worth 100%")
 
         def report(severity, line_no, message):

@@ -19,7 +19,7 @@ import re
 
 from kamtrain.assessment.questions import Answer, ClozeField, Question
 
-from .common import canonical_fraction, number_text, percent_text
+from .common import N_, Message, canonical_fraction, number_text, percent_text
 
 _FRACTION = r"=|%(-?[0-9]+(?:[.,][0-9]*)?)%"
 _ANSWER = r".+?(?<!\\)(?=[~#}]|$)"
@@ -75,8 +75,8 @@ def parse_fields(text: str):
     warnings: list[str] = []
     text = text or ""
     if PLACEHOLDER.search(text):
-        warnings.append("the text already contains a placeholder like {#1}; it will be confused with an embedded "
-                        "answer")
+        warnings.append(Message(N_("the text already contains a placeholder like {#1}; it will be confused with an "
+                                   "embedded answer")))
     out, position = [], 0
     for start, end, header in find_fields(text):
         out.append(text[position:start])
@@ -87,13 +87,14 @@ def parse_fields(text: str):
     result = "".join(out)
 
     for m in _LOOKS_LIKE_FIELD.finditer(result):
-        warnings.append(f"'{m[0]}' looks like an embedded answer but is not one (unknown type, or no answer, or no "
-                        "closing }); it stays in the text as written")
+        warnings.append(Message(N_("'%(text)s' looks like an embedded answer but is not one (unknown type, or no "
+                                   "answer, or no closing }); it stays in the text as written"), text=m[0]))
     if not fields:
-        errors.append("The question text must include at least one embedded answer, such as "
-                      "{1:SHORTANSWER:=answer}.")
+        errors.append(Message(N_("The question text must include at least one embedded answer, such as "
+                                 "{1:SHORTANSWER:=answer}.")))
     for n, field in enumerate(fields, 1):
-        errors += [f"embedded answer {n}: {message}" for message in _validate(field)]
+        errors += [Message(N_("embedded answer %(n)d: %(reason)s"), n=n, reason=message)
+                   for message in _validate(field)]
     return result, fields, errors, warnings
 
 
@@ -207,18 +208,19 @@ def _validate(field: ClozeField):
     if field.kind == "numerical":
         for a in filled:
             if a.text.strip() != "*" and not _VALID_NUMBER.match(a.text.strip()):
-                problems.append(f"the answer must be a number, for example -1.234 or 3e8, or '*' (found "
-                                f"'{a.text}')")
+                problems.append(Message(N_("the answer must be a number, for example -1.234 or 3e8, or '*' (found "
+                                           "'%(answer)s')"), answer=a.text))
     if field.kind == "multichoice" and len(filled) < 2:
-        problems.append("this type of question requires at least 2 choices")
+        problems.append(Message(N_("this type of question requires at least 2 choices")))
     elif not filled:
-        problems.append("this type of question requires at least 1 answer")
+        problems.append(Message(N_("this type of question requires at least 1 answer")))
     if field.kind == "multichoice" and field.multiple:
         full = any(a.fraction > 0 for a in filled)
     else:
         full = any(abs(a.fraction - 1) < 1e-7 for a in filled)
     if filled and not full:
-        problems.append("one of the answers should have a score of 100% so it is possible to get full marks")
+        problems.append(Message(N_("one of the answers should have a score of %(full)s so it is possible to get "
+                                   "full marks"), full="100%"))
     return problems
 
 

@@ -18,14 +18,65 @@ from urllib.parse import unquote
 from kamtrain.assessment.questions import MOODLE_FRACTIONS, Question, is_moodle_fraction
 
 
+def N_(template: str) -> str:
+    """Marks an importer message for the catalogues (``N_`` is one of babel's default keywords);
+    it is translated when a page shows it, not here."""
+    return template
+
+
+class Message(str):
+    """An importer message. As a string it is the English text (the JSON report of CONTRACT §2, the
+    command line, logs); it also keeps its template (marked with ``N_``) and named parameters so
+    that a page can show it in the reader's language: ``gettext(m.template, **m.params)``.
+
+    Templates with parameters write a literal percent sign as ``%%``; templates without any as ``%``
+    (gettext only applies ``%`` when there are parameters)."""
+
+    def __new__(cls, template: str, **params):
+        self = super().__new__(cls, template % params if params else template)
+        self.template, self.params = template, params
+        return self
+
+    def __reduce__(self):  # copy and pickle keep the template
+        return _message, (self.template, self.params)
+
+
+def _message(template, params):
+    return Message(template, **params)
+
+
+def template_of(message) -> tuple[str | None, dict]:
+    """``(template, params)`` of a message, ``(None, {})`` for a plain string."""
+    if isinstance(message, Message):
+        return message.template, {k: _param(v) for k, v in message.params.items()}
+    return None, {}
+
+
 @dataclass
 class Finding:
     """An error or a warning about an imported file."""
 
     line: int | None  # 1-based line in the file (XML: line of the offending element)
-    message: str  # English, precise
+    message: str  # English, precise (a ``Message`` keeps its template for translation)
     question: str | None = None  # question name (or generated name) when known
     column: int | None = None
+
+    def as_dict(self, translatable=False, column=True) -> dict:
+        """The finding as the JSON report has it (CONTRACT §2); ``translatable`` adds ``template``
+        and ``params`` for pages that show it in the reader's language."""
+        out = {"line": self.line}
+        if column:
+            out["column"] = self.column
+        out["question"], out["message"] = self.question, str(self.message)
+        if translatable:
+            out["template"], out["params"] = template_of(self.message)
+        return out
+
+
+def _param(value):
+    """A message parameter for JSON: a ``Message`` (a translatable part) as its template and parameters."""
+    return {"template": value.template, "params": {k: _param(v) for k, v in value.params.items()}} \
+        if isinstance(value, Message) else value
 
 
 class Collector:
@@ -59,7 +110,9 @@ class Collector:
         for kind, findings in (("error", self.errors), ("warning", self.warnings)):
             count, line = self.dropped[kind]
             if count:
-                findings.append(Finding(line, f"… and {count} more {kind}s not listed (the first {self.LIMIT} are)"))
+                template = (N_("… and %(count)d more errors not listed (the first %(limit)d are)") if kind == "error"
+                            else N_("… and %(count)d more warnings not listed (the first %(limit)d are)"))
+                findings.append(Finding(line, Message(template, count=count, limit=self.LIMIT)))
 
 
 # ------------------------------------------------------------------------------------ text helpers
@@ -73,7 +126,6 @@ def php_trim(text: str) -> str:
 
 
 _TAG = re.compile(r"<[^>]*>")
-_SPACES = re.compile(r"\s+")
 
 
 def strip_tags(text: str) -> str:
@@ -85,12 +137,12 @@ def plain_text(text: str, text_format: str = "html") -> str:
     if text_format in ("html", "moodle") and ("<" in text or "&" in text):
         text = re.sub(r"(?i)<br\s*/?>|</p>|</div>|</li>", " ", text)
         text = html.unescape(strip_tags(text))
-    return _SPACES.sub(" ", text).strip()
+    return " ".join(text.split())  # white space runs (str.isspace, as re's \s) become one space
 
 
 def clean_name(name: str) -> str:
     """Moodle's clean_question_name: PARAM_TEXT (tags removed), trimmed, at most 255 characters."""
-    name = php_trim(strip_tags(name))
+    name = php_trim(strip_tags(name) if "<" in name else name)
     return name if len(name) <= 255 else shorten(name, 251)
 
 
@@ -209,10 +261,10 @@ def normalise_category(path: str, warn=None) -> str:
     if names and _CONTEXT.match(names[0]):
         names.pop(0)
     elif names and re.match(r"^\$[^$/]*\$$", names[0]) and warn:
-        warn(f"'{names[0]}' is not a context Moodle recognises (only $course$, $system$, $module$ … without "
-             "digits); it is taken as the name of a category")
+        warn(Message(N_("'%(name)s' is not a context Moodle recognises (only $course$, $system$, $module$ … "
+                        "without digits); it is taken as the name of a category"), name=names[0]))
     if any(not n for n in names) and warn and php_trim(path):
-        warn(f"category path '{path}' has an empty category name; it is left out")
+        warn(Message(N_("category path '%(path)s' has an empty category name; it is left out"), path=path))
     names = [n for n in names if n and n != "top"]
     return assemble_category_path(["top", *names])
 
@@ -220,7 +272,17 @@ def normalise_category(path: str, warn=None) -> str:
 # ------------------------------------------------------------------------------------ checks
 
 def _text_key(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", plain_text(text)).split()).casefold()
+    plain = plain_text(text) if "<" in text or "&" in text else " ".join(text.split())
+    if unicodedata.is_normalized("NFKC", plain):  # white space is already collapsed by plain_text
+        return plain.casefold()
+    return " ".join(unicodedata.normalize("NFKC", plain).split()).casefold()
+
+
+def is_blank(text: str, text_format: str = "html") -> bool:
+    """``not plain_text(text, text_format)``, without building the plain text when there is no markup."""
+    if text_format in ("html", "moodle") and ("<" in text or "&" in text):
+        return not plain_text(text, text_format)
+    return not text.strip()
 
 
 def check_question(q: Question, report, option_lines=None):
@@ -236,93 +298,106 @@ def check_question(q: Question, report, option_lines=None):
     def at(i):
         return lines[i] if i < len(lines) and lines[i] else q.line
 
-    if not plain_text(q.text, q.text_format) and not referenced_files(q.text) and q.qtype != "cloze":
-        report("warning", q.line, "the question text is empty")
+    if is_blank(q.text, q.text_format) and not referenced_files(q.text) and q.qtype != "cloze":
+        report("warning", q.line, Message(N_("the question text is empty")))
 
     if q.qtype in ("multichoice", "shortanswer", "numerical"):
         # qformat_default::importprocess: every weight must be one of Moodle's grades ("invalid grade")
         for i, a in enumerate(q.answers):
-            if not is_moodle_fraction(a.fraction):
-                report("error", at(i), f"answer weight {percent(a.fraction)} is not a grade Moodle accepts "
-                                       "(100%, 90%, 83.33333%, 80%, 75%, 70%, 66.66667%, 60%, 50%, 40%, 33.33333%, "
-                                       "30%, 25%, 20%, 16.66667%, 14.28571%, 12.5%, 11.11111%, 10%, 5%, 0% or "
-                                       "their negatives)")
+            if a.fraction not in _EXACT and not is_moodle_fraction(a.fraction):
+                report("error", at(i), Message(N_(
+                    "answer weight %(weight)s is not a grade Moodle accepts (100%%, 90%%, 83.33333%%, 80%%, 75%%, "
+                    "70%%, 66.66667%%, 60%%, 50%%, 40%%, 33.33333%%, 30%%, 25%%, 20%%, 16.66667%%, 14.28571%%, 12.5%%, "
+                    "11.11111%%, 10%%, 5%%, 0%% or their negatives)"), weight=percent(a.fraction)))
 
     if q.qtype == "multichoice":
         _check_multichoice(q, report, at)
     elif q.qtype == "shortanswer":
         if not q.answers:
-            report("error", q.line, "a short-answer question needs at least one answer")
+            report("error", q.line, Message(N_("a short-answer question needs at least one answer")))
         elif max(a.fraction for a in q.answers) < 1 - 1e-7:
             # qtype_shortanswer::save_question_options refuses it (fractionsnomax)
             best = percent(max(a.fraction for a in q.answers))
-            report("error", q.line, f"no answer is worth 100% (the best is {best}); Moodle refuses a short-answer "
-                                    "question without a fully correct answer")
-        _duplicates(q, report, at, [a.text for a in q.answers], "answer", casefold=not q.case_sensitive)
+            report("error", q.line, Message(N_("no answer is worth 100%% (the best is %(best)s); Moodle refuses a "
+                                               "short-answer question without a fully correct answer"), best=best))
+        _duplicates(q, report, at, [a.text for a in q.answers], _TWICE["answer"], casefold=not q.case_sensitive)
         for i, a in enumerate(q.answers):
             if not a.text.strip():
-                report("warning", at(i), "an answer is empty; no response can ever match it")
+                report("warning", at(i), Message(N_("an answer is empty; no response can ever match it")))
     elif q.qtype == "numerical":
         if not q.answers:
-            report("error", q.line, "a numerical question needs at least one answer")
+            report("error", q.line, Message(N_("a numerical question needs at least one answer")))
         elif max(a.fraction for a in q.answers) < 1 - 1e-7:
-            report("warning", q.line, f"no answer is worth 100% (the best is "
-                                      f"{percent(max(a.fraction for a in q.answers))}), so nobody can get full marks")
+            report("warning", q.line, Message(N_("no answer is worth 100%% (the best is %(best)s), so nobody can get "
+                                                 "full marks"), best=percent(max(a.fraction for a in q.answers))))
         for i, a in enumerate(q.answers):
             if a.tolerance < 0:
-                report("warning", at(i), f"the tolerance of answer {a.text} is negative ({number_text(a.tolerance)}); "
-                                         "Moodle uses its absolute value")
+                report("warning", at(i), Message(N_("the tolerance of answer %(answer)s is negative (%(tolerance)s); "
+                                                    "Moodle uses its absolute value"),
+                                                 answer=a.text, tolerance=number_text(a.tolerance)))
         if q.units and not any(abs(u.multiplier - 1) < 1e-12 for u in q.units):
-            report("warning", q.line, "no unit has multiplier 1, so answers are not in any of the units given")
+            report("warning", q.line, Message(N_("no unit has multiplier 1, so answers are not in any of the units "
+                                                 "given")))
     elif q.qtype == "matching":
         stems = [p for p in q.pairs if p.stem.strip()]
         if len(stems) < 2:
-            report("error", q.line, f"a matching question needs at least 2 items to match, it has {len(stems)}")
+            report("error", q.line, Message(N_("a matching question needs at least 2 items to match, it has "
+                                               "%(count)d"), count=len(stems)))
         for i, p in enumerate(q.pairs):
             if p.stem.strip() and not p.answer.strip():
-                report("error", at(i), f"item '{plain_text(p.stem)[:40]}' has no matching answer")
+                report("error", at(i), Message(N_("item '%(item)s' has no matching answer"),
+                                               item=plain_text(p.stem)[:40]))
         choices = {p.answer.strip() for p in q.pairs if p.answer.strip()}
         if len(stems) >= 2 and len(choices) < 3:
-            report("warning", q.line, f"only {len(choices)} different answers to choose from; Moodle's editing form "
-                                      "asks for at least 3 (add a distractor)")
-        _duplicates(q, report, at, [p.stem for p in q.pairs if p.stem.strip()], "item")
+            report("warning", q.line, Message(N_("only %(count)d different answers to choose from; Moodle's editing "
+                                                 "form asks for at least 3 (add a distractor)"), count=len(choices)))
+        _duplicates(q, report, at, [p.stem for p in q.pairs if p.stem.strip()], _TWICE["item"])
     elif q.qtype == "truefalse":
         right = [a for a in q.answers if a.fraction > 0]
         if len(q.answers) != 2 or {a.text for a in q.answers} != {"true", "false"} or len(right) != 1:
-            report("error", q.line, "a true/false question needs exactly the answers 'true' and 'false', "
-                                    "one of them right")
+            report("error", q.line, Message(N_("a true/false question needs exactly the answers 'true' and 'false', "
+                                               "one of them right")))
 
 
 def _check_multichoice(q, report, at):
     filled = [a for a in q.answers if a.text.strip()]
-    for i, a in enumerate(q.answers):
-        if not a.text.strip():
-            report("warning", at(i), "an option is empty; Moodle leaves it out")
+    if len(filled) < len(q.answers):
+        for i, a in enumerate(q.answers):
+            if not a.text.strip():
+                report("warning", at(i), Message(N_("an option is empty; Moodle leaves it out")))
     if len(filled) < 2:
-        report("error", q.line, f"a multiple-choice question needs at least 2 options, it has {len(filled)}")
+        report("error", q.line, Message(N_("a multiple-choice question needs at least 2 options, it has %(count)d"),
+                                        count=len(filled)))
         return
     if q.single:
-        best = max(a.fraction for a in filled)
+        best = max([a.fraction for a in filled])
         if best < 1 - 1e-7:
-            report("warning", q.line, f"no option is worth 100% (the best is {percent(best)}), so nobody can get "
-                                      "full marks")
+            report("warning", q.line, Message(N_("no option is worth 100%% (the best is %(best)s), so nobody can get "
+                                                 "full marks"), best=percent(best)))
     else:
         total = round(sum(a.fraction for a in filled if a.fraction > 0), 2)
         if abs(total - 1) > 1e-9:
-            report("warning", q.line, f"the positive weights of this multiple-answer question add up to "
-                                      f"{percent_text(total)}%, not 100%")
-    _duplicates(q, report, at, [a.text for a in q.answers], "option")
+            report("warning", q.line, Message(N_("the positive weights of this multiple-answer question add up to "
+                                                 "%(total)s%%, not 100%%"), total=percent_text(total)))
+    _duplicates(q, report, at, [a.text for a in q.answers], _TWICE["option"])
 
 
-def _duplicates(q, report, at, texts, what, casefold=True):
+_TWICE = {
+    "option": N_("option '%(text)s' appears twice (first as option %(first)d)"),
+    "answer": N_("answer '%(text)s' appears twice (first as answer %(first)d)"),
+    "item": N_("item '%(text)s' appears twice (first as item %(first)d)"),
+}
+
+
+def _duplicates(q, report, at, texts, template, casefold=True):
     seen = {}
+    key_of = _text_key if casefold else plain_text
     for i, text in enumerate(texts):
-        key = _text_key(text) if casefold else plain_text(text)
+        key = key_of(text)
         if not key:
             continue
         if key in seen:
-            report("warning", at(i), f"{what} '{plain_text(text)[:60]}' appears twice (first as {what} "
-                                     f"{seen[key] + 1})")
+            report("warning", at(i), Message(template, text=plain_text(text)[:60], first=seen[key] + 1))
         else:
             seen[key] = i
 
@@ -342,4 +417,5 @@ def check_files(q: Question, report):
             if name not in q.files and name not in missing:
                 missing.append(name)
     for name in missing:
-        report("warning", q.line, f"file '{name}' is referenced (@@PLUGINFILE@@/{name}) but not included in the file")
+        report("warning", q.line, Message(N_("file '%(name)s' is referenced (@@PLUGINFILE@@/%(name)s) but not "
+                                             "included in the file"), name=name))

@@ -17,7 +17,10 @@ from decimal import Decimal
 from kamtrain.assessment.questions import Answer, MatchPair, Question
 
 from .common import (
+    N_,
     PHP_WHITESPACE,
+    PLUGINFILE,
+    Message,
     canonical_fraction,
     check_files,
     check_question,
@@ -39,8 +42,10 @@ _UNESCAPE_CHARS = tuple(_ESCAPES.values())
 
 _WEIGHT = re.compile(r"^%-*([0-9]{1,2})\.?([0-9]*)%")
 _LOOKS_LIKE_WEIGHT = re.compile(r"^%[^%\s]{0,12}%")
-_ID = re.compile(r"\[id:((?:\\\]|[^\]\x00-\x1f\x7f])+)\]")
-_TAG = re.compile(r"\[tag:((?:\\\]|[^\]<>`\x00-\x1f\x7f])*)\]")
+# [id:…] and [tag:…] in comments, ``\]`` escaping a bracket: what ``\[id:((?:\\\]|[^\]\x00-\x1f\x7f])+)\]``
+# matches, with the loop unrolled (a backslash optionally takes the bracket after it), three times as fast
+_ID = re.compile(r"\[id:((?=[^\]\x00-\x1f\x7f])[^\]\\\x00-\x1f\x7f]*(?:\\\]?[^\]\\\x00-\x1f\x7f]*)*)\]")
+_TAG = re.compile(r"\[tag:([^\]\\<>`\x00-\x1f\x7f]*(?:\\\]?[^\]\\<>`\x00-\x1f\x7f]*)*)\]")
 FORMATS = ("moodle", "html", "plain", "markdown")
 _TF = {"T": True, "TRUE": True, "F": False, "FALSE": False}
 
@@ -65,17 +70,8 @@ def _pre(line: str):
     return "".join(out), where
 
 
-def _positions(text: str, chars: str):
-    """Sorted positions of the given characters in ``text`` (str.find is much faster than a loop)."""
-    found = []
-    for c in chars:
-        i = text.find(c)
-        while i != -1:
-            found.append(i)
-            i = text.find(c, i + 1)
-    if len(chars) > 1:
-        found.sort()
-    return found
+# an "=" right after a character that is not white space, "~" or "=" (Moodle's explode splits there anyway)
+_GLUED_EQUALS = re.compile(r"(?<=[^ \t\n~=])=")
 
 
 def _post(text: str) -> str:
@@ -91,28 +87,54 @@ def _lead(text: str) -> int:
 
 
 class _Block:
-    """One question's lines, joined, with a way back from an offset to a file line."""
+    """One question's lines, joined, with a way back from an offset to a file line.
+
+    ``lines`` are ``(file line number, line stripped, line as written)``. The offsets of the lines
+    are worked out only when a line or column is asked for (a clean file rarely asks)."""
+
+    __slots__ = ("comments", "escaped", "parts", "numbers", "raws", "maps", "base", "text", "first", "_starts")
 
     def __init__(self, lines):
-        self.comments = []
-        self.escaped = False
-        parts, self.starts, self.numbers, self.leads, self.maps = [], [], [], [], {}
-        offset = 0
-        for number, line, lead in lines:
-            if line.startswith("//"):
-                self.comments.append(line)
-                line = " "
+        comments, parts, maps = [], [], None
+        for _number, line, _raw in lines:
+            if line[:2] == "//":
+                comments.append(line)
+                parts.append(" ")
             elif "\\" in line:
-                line, self.maps[len(parts)] = _pre(line)
-                self.escaped = True
-            self.starts.append(offset)
-            self.numbers.append(number)
-            self.leads.append(lead)
-            parts.append(line)
-            offset += len(line) + 1
-        joined = "\n".join(parts)
-        self.base = _lead(joined)
-        self.text = php_trim(joined)
+                line, where = _pre(line)
+                if maps is None:
+                    maps = {}
+                maps[len(parts)] = where
+                parts.append(line)
+            else:
+                parts.append(line)
+        self.comments, self.parts, self.maps, self.escaped = comments, parts, maps or {}, maps is not None
+        self.numbers = [number for number, _line, _raw in lines]
+        self.raws = lines
+        self._starts = None
+        # the lines are stripped and not empty, so the text starts at the first line that is not a comment
+        # (comments become a single space)
+        first = 0
+        for part in parts:
+            if part != " ":
+                break
+            first += 1
+        if first == len(parts):
+            self.base, self.text, self.first = 0, "", self.numbers[0]
+            return
+        self.first = self.numbers[first]
+        self.base = 2 * first  # " \n" per comment line before it
+        self.text = "\n".join(parts[first:]).rstrip(PHP_WHITESPACE) if first + 1 < len(parts) else parts[first]
+
+    @property
+    def starts(self):
+        if self._starts is None:
+            starts, offset = [], 0
+            for part in self.parts:
+                starts.append(offset)
+                offset += len(part) + 1
+            self._starts = starts
+        return self._starts
 
     def line(self, offset: int) -> int:
         """The file line of an offset into ``self.text``."""
@@ -125,7 +147,22 @@ class _Block:
         if i in self.maps:
             where = self.maps[i]
             at = where[at] if at < len(where) else (where[-1] + 2 if where else at)
-        return self.leads[i] + at + 1
+        raw = self.raws[i][2]
+        return len(raw) - len(raw.lstrip(PHP_WHITESPACE)) + at + 1
+
+
+class _Positions(list):
+    """Where each answer of a question starts, as positions in its text; indexing gives its
+    ``(line, column)`` (worked out only for the answers a finding is about)."""
+
+    __slots__ = ("where",)
+
+    def __init__(self, where):
+        super().__init__()
+        self.where = where
+
+    def __getitem__(self, i):
+        return self.where(list.__getitem__(self, i))
 
 
 class GiftReader:
@@ -135,6 +172,7 @@ class GiftReader:
         self.category = normalise_category(default_category, self._category_warning(1))
         self.questions: list[Question] = []
         self.categories: list[str] = []
+        self.category_set = set()
 
     def _category_warning(self, line):
         return lambda message: self.out.warn(line, message)
@@ -144,28 +182,31 @@ class GiftReader:
     def read(self):
         text = self.text
         if any(c in text for c in _UNESCAPE_CHARS):
-            self.out.warn(None, "the file contains Unicode noncharacters U+FDD0–U+FDD6; they were removed")
+            self.out.warn(None, Message(N_("the file contains Unicode noncharacters U+FDD0–U+FDD6; they were removed")))
             text = _PLACEHOLDERS.sub("", text)
         # old Macintosh line ends: a file without any \n is split on \r (Moodle's readdata)
         raw_lines = text.split("\r") if "\n" not in text and "\r" in text else text.split("\n")
         block = []
+        whitespace, question = PHP_WHITESPACE, self._question
         for number, raw in enumerate(raw_lines, 1):
-            line = raw.strip(PHP_WHITESPACE)
+            line = raw.strip(whitespace)
             if not line or line == "0":  # PHP's empty(): "0" is empty too
-                if line == "0" and block:
-                    self.out.warn(number, "a line holding only '0' ends the question here (Moodle treats it as a "
-                                          "blank line); write it as part of a longer line")
                 if block:
-                    self._question(block)
+                    if line:
+                        self.out.warn(number, Message(N_("a line holding only '0' ends the question here (Moodle "
+                                                         "treats it as a blank line); write it as part of a longer "
+                                                         "line")))
+                    question(block)
                     block = []
             else:
-                block.append((number, line, len(raw) - len(raw.lstrip(PHP_WHITESPACE))))
+                block.append((number, line, raw))
         if block:
             self._question(block)
         return self.questions, self.categories
 
     def _use_category(self, path):
-        if path not in self.categories:
+        if path not in self.category_set:
+            self.category_set.add(path)
             self.categories.append(path)
 
     # ------------------------------------------------------------------ one question
@@ -175,12 +216,13 @@ class GiftReader:
         text = b.text
         if not text:
             return  # a block of comments only
-        first_line = b.line(0)
+        first_line = b.first
         if text.startswith("$CATEGORY:"):
             path = _post(text[10:])
             if "\n" in php_trim(path):
-                self.out.error(first_line, "$CATEGORY must be alone in its block: leave a blank line after it "
-                                           "(the lines after it would become part of the category name)")
+                self.out.error(first_line, Message(N_("$CATEGORY must be alone in its block: leave a blank line "
+                                                      "after it (the lines after it would become part of the "
+                                                      "category name)")))
                 path = php_trim(path).split("\n")[0]
             self.category = normalise_category(path, self._category_warning(first_line))
             self._use_category(self.category)
@@ -191,14 +233,14 @@ class GiftReader:
             text, offset = text[2:], 2
             end = text.find("::")
             if end == -1:
-                self.out.warn(first_line, "'::' opens a question name that is never closed with '::'")
+                self.out.warn(first_line, Message(N_("'::' opens a question name that is never closed with '::'")))
             else:
-                name = clean_name(_post(text[:end]))
+                name = clean_name(_post(text[:end]) if b.escaped else text[:end])
                 rest = text[end + 2:]
-                offset += end + 2 + _lead(rest)
-                text = php_trim(rest)
+                text = rest.strip(PHP_WHITESPACE)
+                offset += end + 2 + len(rest) - len(rest.lstrip(PHP_WHITESPACE))
                 if not name:
-                    self.out.warn(first_line, "the question name between '::' and '::' is empty")
+                    self.out.warn(first_line, Message(N_("the question name between '::' and '::' is empty")))
                     name = None
         q = _Parse(self, b, text, offset, name, first_line)
         q.run()
@@ -206,13 +248,19 @@ class GiftReader:
     # ------------------------------------------------------------------ helpers for _Parse
 
     def idnumber_and_tags(self, comments):
-        joined = "".join(c + "\n" for c in comments)
+        if not comments:
+            return None, []
+        joined = "\n".join(comments) + "\n"
         idnumber = None
-        m = _ID.search(joined)
+        m = _ID.search(joined) if "[id:" in joined else None
         if m:
             idnumber = m[1].replace("\\]", "]").strip() or None
-        tags = [t.replace("\\]", "]").strip() for t in _TAG.findall(joined)]
-        return idnumber, [t for t in tags if t]
+        if "[tag:" not in joined:
+            return idnumber, []
+        found = _TAG.findall(joined)
+        if "\\]" in joined:
+            found = [t.replace("\\]", "]") for t in found]
+        return idnumber, [t for t in map(str.strip, found) if t]
 
 
 class _Parse:
@@ -230,12 +278,14 @@ class _Parse:
         """Moodle's parse_text_with_format: an optional ``[html]``, ``[moodle]``, ``[plain]`` or
         ``[markdown]`` prefix, then the text unescaped and trimmed."""
         fmt = default
-        if text.startswith("["):
+        if text[:1] == "[":
             end = text.find("]")
             if end != -1 and text[1:end] in FORMATS:
                 fmt = text[1:end]
                 text = text[end + 1:]
-        return self.post(text).strip(PHP_WHITESPACE), fmt
+        if self.b.escaped:
+            text = text.translate(_UNESCAPE)
+        return text.strip(PHP_WHITESPACE), fmt
 
     def line(self, pos):
         """File line of position ``pos`` in self.text."""
@@ -273,19 +323,22 @@ class _Parse:
         if description:
             answertext, a_off = "", 0
         elif start == -1 or finish == -1:
-            which = "'{' has no closing '}'" if finish == -1 else "'}' has no opening '{'"
-            self.error(start if finish == -1 else finish,
-                       f"brace error: {which} (escape a literal brace as \\{{ or \\}})")
+            if finish == -1:
+                self.error(start, Message(N_("brace error: '{' has no closing '}' (escape a literal brace as \\{ or "
+                                             "\\})")))
+            else:
+                self.error(finish, Message(N_("brace error: '}' has no opening '{' (escape a literal brace as \\{ or "
+                                              "\\})")))
             self.flush(self.name or default_name(self.post(text), "moodle"))
             return
         elif finish < start:
-            self.error(finish, "brace error: '}' comes before '{' (escape a literal brace as \\{ or \\})")
+            self.error(finish, Message(N_("brace error: '}' comes before '{' (escape a literal brace as \\{ or \\})")))
             self.flush(self.name or default_name(self.post(text), "moodle"))
             return
         else:
             raw = text[start + 1:finish]
-            a_off = start + 1 + _lead(raw)
-            answertext = php_trim(raw)
+            answertext = raw.strip(PHP_WHITESPACE)
+            a_off = start + 1 + len(raw) - len(raw.lstrip(PHP_WHITESPACE))
 
         if description:
             questiontext = text
@@ -298,22 +351,22 @@ class _Parse:
         general = ""
         if gf_at != -1:
             general = answertext[gf_at + 4:]
-            answertext = php_trim(answertext[:gf_at])
+            answertext = answertext[:gf_at].strip(PHP_WHITESPACE)
 
         qtext, qformat = self.fmt(questiontext, "moodle")
-        general, _gformat = self.fmt(php_trim(general), qformat)
+        general, _gformat = self.fmt(general.strip(PHP_WHITESPACE), qformat)
         name = self.name or default_name(qtext, qformat)
         idnumber, tags = self.reader.idnumber_and_tags(self.b.comments)
 
         if not description and ("{" in questiontext or "}" in questiontext):
-            self.warn(None, "the question text still contains '{' or '}' after the answer block: only the first "
-                            "{…} holds answers; escape literal braces as \\{ and \\}")
+            self.warn(None, Message(N_("the question text still contains '{' or '}' after the answer block: only "
+                                       "the first {…} holds answers; escape literal braces as \\{ and \\}")))
 
         q = Question(qtype="description", name=name, text=qtext, text_format=qformat, general_feedback=general,
                      category=self.reader.category, idnumber=idnumber, tags=tags)
         q.line = self.first_line
         self.a_off = a_off
-        option_lines = []
+        option_lines = _Positions(self.where)
         if description:
             q.default_mark = 0.0
         elif answertext == "":
@@ -337,14 +390,16 @@ class _Parse:
             else:
                 q.qtype = "shortanswer"
                 if check.upper() in _TF and "=" not in check:
-                    self.warn(0, f"'{{{check}}}' is read as a short answer '{self.post(check)}': true/false questions "
-                                 "are written {T}, {TRUE}, {F} or {FALSE} in capitals")
+                    self.warn(0, Message(N_("'{%(written)s}' is read as a short answer '%(answer)s': true/false "
+                                            "questions are written {T}, {TRUE}, {F} or {FALSE} in capitals"),
+                                         written=check, answer=self.post(check)))
                 ok = self._shortanswer(q, answertext, option_lines)
         if description or q.qtype == "essay":
             ok = True
         if ok:
             check_question(q, self._report, option_lines)
-            check_files(q, self._report)
+            if PLUGINFILE in text:  # no other text can hold a reference (GIFT files carry no files)
+                check_files(q, self._report)
         self.flush(name)
         if ok:
             self.reader._use_category(q.category)
@@ -356,94 +411,116 @@ class _Parse:
         """``(position, text)`` pieces as Moodle's explode gives them: for multiple choice every
         ``~`` ends a piece and every ``=`` starts one (kept); otherwise every ``=`` separates."""
         pieces, start = [], 0
-        for i in _positions(answertext, "~=" if split_tilde else "="):
-            pieces.append((start, answertext[start:i]))
-            start = i + 1 if answertext[i] == "~" or not split_tilde else i
-        pieces.append((start, answertext[start:]))
+        for chunk in (answertext.split("~") if split_tilde else (answertext,)):
+            if "=" in chunk:
+                parts = chunk.split("=")
+                at = start + len(parts[0])
+                pieces.append((start, parts[0]))
+                for part in parts[1:]:
+                    pieces.append((at, "=" + part) if split_tilde else (at + 1, part))
+                    at += len(part) + 1
+            else:
+                pieces.append((start, chunk))
+            start += len(chunk) + 1
         first_pos, first = pieces[0]
-        first = php_trim(first)
+        first = first.strip(PHP_WHITESPACE)
         if first == "" or first == "0":
             if first == "0":
-                self.warn(self.a_off + first_pos, "the '0' before the first answer is ignored (as Moodle does)")
+                self.warn(self.a_off + first_pos, Message(N_("the '0' before the first answer is ignored (as Moodle "
+                                                             "does)")))
             pieces.pop(0)
         elif split_tilde:
-            self.warn(self.a_off + first_pos, f"'{self.post(first)[:40]}' before the first ~ or = becomes a wrong "
-                                              "option; start every option with ~ or =")
-        return [(self.a_off + pos + _lead(piece), php_trim(piece)) for pos, piece in pieces]
+            self.warn(self.a_off + first_pos, Message(N_("'%(text)s' before the first ~ or = becomes a wrong "
+                                                         "option; start every option with ~ or ="),
+                                                      text=self.post(first)[:40]))
+        ws, a_off = PHP_WHITESPACE, self.a_off
+        return [(a_off + pos + len(piece) - len(piece.lstrip(ws)), piece.strip(ws)) for pos, piece in pieces]
 
     def _unescaped_equals(self, answertext):
         """An ``=`` glued to the text before it was most likely meant as part of that text."""
-        for i in _positions(answertext, "="):
-            if i and answertext[i - 1] not in " \t\n~=":
-                before = self.post(answertext[max(0, i - 12):i]).split("\n")[-1]
-                after = self.post(answertext[i + 1:i + 13]).split("\n")[0]
-                self.warn(self.a_off + i, f"the '=' in '…{before}={after}…' is not escaped, so it starts a new "
-                                          "correct answer; write \\= if it is part of the text")
+        for m in _GLUED_EQUALS.finditer(answertext):
+            i = m.start()
+            before = self.post(answertext[max(0, i - 12):i]).split("\n")[-1]
+            after = self.post(answertext[i + 1:i + 13]).split("\n")[0]
+            self.warn(self.a_off + i, Message(N_("the '=' in '…%(before)s=%(after)s…' is not escaped, so it starts a "
+                                                 "new correct answer; write \\= if it is part of the text"),
+                                              before=before, after=after))
 
     def _weight(self, pos, piece):
         """(fraction or None when invalid, rest of the piece)."""
+        if piece[:1] != "%":  # neither pattern can match
+            return None, piece
         m = _WEIGHT.match(piece)
         if not m:
             if _LOOKS_LIKE_WEIGHT.match(piece):
-                self.warn(pos, f"'{piece[:piece.index('%', 1) + 1]}' looks like a weight but is not one Moodle "
-                               "reads (write %50%, %-25%, %33.33333%); it stays part of the text")
+                self.warn(pos, Message(N_("'%(weight)s' looks like a weight but is not one Moodle reads (write "
+                                          "%%50%%, %%-25%%, %%33.33333%%); it stays part of the text"),
+                                       weight=piece[:piece.index("%", 1) + 1]))
             return None, piece
         end = piece.index("%", 1)
         value = to_decimal(piece[1:end])
         if value is None:
-            self.error(pos, f"weight '{piece[:end + 1]}' is not a number")
+            self.error(pos, Message(N_("weight '%(weight)s' is not a number"), weight=piece[:end + 1]))
             return 0.0, piece[end + 1:]
         return canonical_fraction(float(value / 100)), piece[end + 1:]
 
     def _comment(self, piece, fmt):
+        if "#" not in piece:
+            return self.fmt(piece.strip(PHP_WHITESPACE), fmt)[0], ""
         bits = piece.split("#", 1)
-        text, _f = self.fmt(php_trim(bits[0]), fmt)
-        feedback = self.fmt(php_trim(bits[1]), fmt)[0] if len(bits) > 1 else ""
+        text, _f = self.fmt(bits[0].strip(PHP_WHITESPACE), fmt)
+        feedback = self.fmt(bits[1].strip(PHP_WHITESPACE), fmt)[0] if len(bits) > 1 else ""
         return text, feedback
 
     # ------------------------------------------------------------------ types
 
     def _multichoice(self, q, answertext, option_lines):
         q.single = "=" in answertext
-        self._unescaped_equals(answertext)
+        if q.single:
+            self._unescaped_equals(answertext)
         pieces = self._segments(answertext, split_tilde=True)
         if len(pieces) < 2:
-            self.error(None, f"a multiple-choice question needs at least 2 options, it has {len(pieces)}")
+            self.error(None, Message(N_("a multiple-choice question needs at least 2 options, it has %(count)d"),
+                                     count=len(pieces)))
             return False
         for pos, piece in pieces:
             if piece.startswith("="):
                 fraction, piece = 1.0, piece[1:]
-                weight = _WEIGHT.match(piece)
+                weight = _WEIGHT.match(piece) if piece[:1] == "%" else None
                 if weight:
-                    self.warn(pos, f"'={weight[0]}' in a multiple-choice question: '=' makes the option fully right "
-                                   f"and '{weight[0]}' stays part of its text; write ~{weight[0]} for partial credit")
+                    self.warn(pos, Message(N_("'=%(weight)s' in a multiple-choice question: '=' makes the option "
+                                              "fully right and '%(weight)s' stays part of its text; write ~%(weight)s "
+                                              "for partial credit"), weight=weight[0]))
             else:
                 fraction, piece = self._weight(pos, piece)
                 fraction = 0.0 if fraction is None else fraction
             text, feedback = self._comment(piece, q.text_format)
             q.answers.append(Answer(text=text, fraction=fraction, feedback=feedback))
-            option_lines.append(self.where(pos))
+            option_lines.append(pos)
         right = [a for a in q.answers if abs(a.fraction - 1) < 1e-9]
         if q.single and len(right) > 1:
-            self.warn(None, f"{len(right)} options are marked right with '=' in a single-answer question (either one "
-                            "gets full marks); if an '=' is part of an option's text, escape it as \\=")
+            self.warn(None, Message(N_("%(count)d options are marked right with '=' in a single-answer question "
+                                       "(either one gets full marks); if an '=' is part of an option's text, escape "
+                                       "it as \\="), count=len(right)))
         return True
 
     def _matching(self, q, answertext, option_lines):
         pieces = self._segments(answertext, split_tilde=False)
         if len(pieces) < 2:
-            self.error(None, f"a matching question needs at least 2 pairs, it has {len(pieces)}")
+            self.error(None, Message(N_("a matching question needs at least 2 pairs, it has %(count)d"),
+                                     count=len(pieces)))
             return False
         ok = True
         for pos, piece in pieces:
             marker = piece.find("->")
             if marker == -1:
-                self.error(pos, f"matching pair '{self.post(piece)[:40]}' has no '->' (write =item -> answer)")
+                self.error(pos, Message(N_("matching pair '%(pair)s' has no '->' (write =item -> answer)"),
+                                        pair=self.post(piece)[:40]))
                 ok = False
                 continue
             stem, _f = self.fmt(piece[:marker], q.text_format)
-            q.pairs.append(MatchPair(stem=stem, answer=php_trim(self.post(piece[marker + 2:]))))
-            option_lines.append(self.where(pos))
+            q.pairs.append(MatchPair(stem=stem, answer=self.post(piece[marker + 2:]).strip(PHP_WHITESPACE)))
+            option_lines.append(pos)
         return ok
 
     def _truefalse(self, q, answertext):
@@ -457,16 +534,17 @@ class _Parse:
         return True
 
     def _shortanswer(self, q, answertext, option_lines):
-        self._unescaped_equals(answertext)
+        if "=" in answertext:
+            self._unescaped_equals(answertext)
         pieces = self._segments(answertext, split_tilde=False)
         if not pieces:
-            self.error(None, "a short-answer question needs at least one answer")
+            self.error(None, Message(N_("a short-answer question needs at least one answer")))
             return False
         for pos, piece in pieces:
             fraction, piece = self._weight(pos, piece)
             text, feedback = self._comment(piece, q.text_format)
             q.answers.append(Answer(text=text, fraction=1.0 if fraction is None else fraction, feedback=feedback))
-            option_lines.append(self.where(pos))
+            option_lines.append(pos)
         return True
 
     def _numerical(self, q, answertext, option_lines):
@@ -479,7 +557,8 @@ class _Parse:
             answertext = answertext[:tilde]
         pieces = self._segments(answertext, split_tilde=False)
         if not pieces:
-            self.error(None, "a numerical question needs at least one answer (write {#number} or {#number:tolerance})")
+            self.error(None, Message(N_("a numerical question needs at least one answer (write {#number} or "
+                                        "{#number:tolerance})")))
             return False
         ok = True
         for pos, piece in pieces:
@@ -492,11 +571,11 @@ class _Parse:
                 continue
             answer.fraction, answer.feedback = fraction, feedback
             q.answers.append(answer)
-            option_lines.append(self.where(pos))
+            option_lines.append(pos)
         if wrong is not None:
             _ignored, feedback = self._comment(wrong, q.text_format)
             q.answers.append(Answer(text="*", fraction=0.0, feedback=feedback))
-            option_lines.append(self.where(wrong_pos))
+            option_lines.append(wrong_pos)
         return ok
 
     def _number(self, pos, value):
@@ -505,10 +584,11 @@ class _Parse:
             low, high = php_trim(value[:value.find("..")]), php_trim(value[value.find("..") + 2:])
             lo, hi = to_decimal(low), to_decimal(high)
             if lo is None or hi is None:
-                self.error(pos, f"range '{value}' must be two numbers, min..max")
+                self.error(pos, Message(N_("range '%(range)s' must be two numbers, min..max"), range=value))
                 return None
             if lo > hi:
-                self.warn(pos, f"range '{value}' runs backwards (the minimum is larger than the maximum)")
+                self.warn(pos, Message(N_("range '%(range)s' runs backwards (the minimum is larger than the "
+                                          "maximum)"), range=value))
             middle = (lo + hi) / 2
             return Answer(text=number_text(middle), fraction=1.0, tolerance=float(hi - middle))
         if value.find(":") > 0:
@@ -516,11 +596,12 @@ class _Parse:
         else:
             number, tolerance = php_trim(value), "0"
         if number != "*" and not is_numeric(number):
-            self.error(pos, f"answer '{number}' is not a number (write {{#12.5}}, {{#12.5:0.1}} or {{#12..13}}; use a "
-                            "decimal point, not a comma)")
+            self.error(pos, Message(N_("answer '%(answer)s' is not a number (write {#12.5}, {#12.5:0.1} or "
+                                       "{#12..13}; use a decimal point, not a comma)"), answer=number))
             return None
         if not is_numeric(tolerance):
-            self.error(pos, f"tolerance '{tolerance}' of answer {number} is not a number")
+            self.error(pos, Message(N_("tolerance '%(tolerance)s' of answer %(answer)s is not a number"),
+                                    tolerance=tolerance, answer=number))
             return None
         return Answer(text=number, fraction=1.0, tolerance=float(Decimal(tolerance.strip())))
 

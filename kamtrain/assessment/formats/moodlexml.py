@@ -19,6 +19,8 @@ from kamtrain.assessment.questions import Answer, MatchPair, Question, Unit
 
 from . import cloze
 from .common import (
+    N_,
+    Message,
     canonical_fraction,
     check_files,
     check_question,
@@ -77,9 +79,7 @@ def parse_tree(data: bytes) -> Node:
 
     def refuse(what):
         def handler(*_args):
-            raise XmlRefused(f"{what} is not allowed in a question file (no DTDs or entities: they could read "
-                             "local files or expand without end)", parser.CurrentLineNumber,
-                             parser.CurrentColumnNumber + 1)
+            raise XmlRefused(Message(what), parser.CurrentLineNumber, parser.CurrentColumnNumber + 1)
         return handler
 
     def start(tag, attrs):
@@ -97,10 +97,14 @@ def parse_tree(data: bytes) -> Node:
         if stack:
             stack[-1].parts.append(data)
 
-    parser.StartDoctypeDeclHandler = refuse("A document type declaration (<!DOCTYPE …>)")
-    parser.EntityDeclHandler = refuse("An entity declaration")
-    parser.UnparsedEntityDeclHandler = refuse("An entity declaration")
-    parser.ExternalEntityRefHandler = refuse("An external entity")
+    parser.StartDoctypeDeclHandler = refuse(N_("A document type declaration (<!DOCTYPE …>) is not allowed in a "
+                                               "question file (no DTDs or entities: they could read local files or "
+                                               "expand without end)"))
+    parser.EntityDeclHandler = parser.UnparsedEntityDeclHandler = refuse(N_(
+        "An entity declaration is not allowed in a question file (no DTDs or entities: they could read local files "
+        "or expand without end)"))
+    parser.ExternalEntityRefHandler = refuse(N_("An external entity is not allowed in a question file (no DTDs or "
+                                                "entities: they could read local files or expand without end)"))
     parser.StartElementHandler = start
     parser.EndElementHandler = end
     parser.CharacterDataHandler = chars
@@ -108,9 +112,10 @@ def parse_tree(data: bytes) -> Node:
     try:
         parser.Parse(data, True)
     except expat.ExpatError as e:
-        raise XmlRefused(f"the XML is not well-formed: {expat.ErrorString(e.code)}", e.lineno, e.offset + 1) from None
+        raise XmlRefused(Message(N_("the XML is not well-formed: %(reason)s"), reason=expat.ErrorString(e.code)),
+                         e.lineno, e.offset + 1) from None
     if not root_holder:
-        raise XmlRefused("the file has no XML element")
+        raise XmlRefused(Message(N_("the file has no XML element")))
     return root_holder[0]
 
 
@@ -125,20 +130,21 @@ class XmlReader:
     def read(self):
         declared = re.match(r"\s*<\?xml[^>]*encoding\s*=\s*[\"']([A-Za-z0-9._-]+)[\"']", self.text)
         if declared and declared[1].lower().replace("_", "-") not in ("utf-8", "utf8"):
-            self.out.warn(1, f"the XML declaration says encoding=\"{declared[1]}\" but the file is UTF-8; it was read "
-                             "as UTF-8")
+            self.out.warn(1, Message(N_("the XML declaration says encoding=\"%(encoding)s\" but the file is UTF-8; it "
+                                        "was read as UTF-8"), encoding=declared[1]))
         try:
             root = parse_tree(self.text.encode("utf-8"))
         except XmlRefused as e:
-            self.out.error(e.line, str(e), column=e.column)
+            self.out.error(e.line, e.args[0], column=e.column)
             return [], []
         if root.tag != "quiz":
-            self.out.error(root.line, f"the root element is <{root.tag}>, a Moodle XML file has <quiz>",
-                           column=root.column)
+            self.out.error(root.line, Message(N_("the root element is <%(tag)s>, a Moodle XML file has <quiz>"),
+                                              tag=root.tag), column=root.column)
             return [], []
         for node in root.children:
             if node.tag != "question":
-                self.out.warn(node.line, f"<{node.tag}> inside <quiz> is not a question; ignored")
+                self.out.warn(node.line, Message(N_("<%(tag)s> inside <quiz> is not a question; ignored"),
+                                                 tag=node.tag))
                 continue
             self._question(node)
         return self.questions, self.categories
@@ -158,8 +164,9 @@ class XmlReader:
             return ""
         if text_node.children and problems is not None:
             problems.append(("error", text_node.line,
-                             f"<text> in <{node.tag}> contains XML elements (<{text_node.children[0].tag}>); put HTML "
-                             "inside <![CDATA[ … ]]> or escape < and &"))
+                             Message(N_("<text> in <%(tag)s> contains XML elements (<%(child)s>); put HTML inside "
+                                        "<![CDATA[ … ]]> or escape < and &"),
+                                     tag=node.tag, child=text_node.children[0].tag)))
         return text_node.text.strip()
 
     def _format(self, node, default, problems):
@@ -167,11 +174,12 @@ class XmlReader:
         value = value.strip()
         if value not in FORMATS_IN:
             problems.append(("warning", node.line if node is not None else None,
-                             f"unknown text format '{value}'; read as html (as Moodle does)"))
+                             Message(N_("unknown text format '%(format)s'; read as html (as Moodle does)"),
+                                     format=value)))
             return "html"
         if value == "wiki_like":
-            problems.append(("warning", node.line, "text format wiki_like is no longer supported by Moodle; read as "
-                                                   "moodle_auto_format"))
+            problems.append(("warning", node.line, Message(N_("text format wiki_like is no longer supported by Moodle; "
+                                                              "read as moodle_auto_format"))))
         return FORMATS_IN[value]
 
     def _files(self, node, q, problems):
@@ -182,19 +190,21 @@ class XmlReader:
             path = (f.attrs.get("path") or "/").strip() or "/"
             encoding = (f.attrs.get("encoding") or "base64").strip()
             if not name:
-                problems.append(("error", f.line, "<file> has no name attribute"))
+                problems.append(("error", f.line, Message(N_("<file> has no name attribute"))))
                 continue
             if encoding != "base64":
-                problems.append(("error", f.line, f"file '{name}' has encoding '{encoding}'; only base64 is read"))
+                problems.append(("error", f.line, Message(N_("file '%(name)s' has encoding '%(encoding)s'; only "
+                                                             "base64 is read"), name=name, encoding=encoding)))
                 continue
             key = (path.strip("/") + "/" + name) if path.strip("/") else name
             try:
                 blob = base64.b64decode(re.sub(r"\s+", "", f.text), validate=True)
             except (binascii.Error, ValueError):
-                problems.append(("error", f.line, f"file '{name}' is not valid base64"))
+                problems.append(("error", f.line, Message(N_("file '%(name)s' is not valid base64"), name=name)))
                 continue
             if key in q.files and q.files[key] != blob:
-                problems.append(("warning", f.line, f"two different files are called '{key}'; the first one is kept"))
+                problems.append(("warning", f.line, Message(N_("two different files are called '%(name)s'; the "
+                                                               "first one is kept"), name=key)))
                 continue
             q.files.setdefault(key, blob)
 
@@ -206,8 +216,9 @@ class XmlReader:
             return default
         value = to_decimal(raw)
         if value is None or (integer and value != int(value)):
-            problems.append(("error", node.line, f"<{node.tag}> must be {'a whole number' if integer else 'a number'},"
-                                                 f" not '{raw}'"))
+            template = N_("<%(tag)s> must be a whole number, not '%(value)s'") if integer else \
+                N_("<%(tag)s> must be a number, not '%(value)s'")
+            problems.append(("error", node.line, Message(template, tag=node.tag, value=raw)))
             return default
         return int(value) if integer else float(value)
 
@@ -241,14 +252,14 @@ class XmlReader:
                          "description"):
             label = name or "(no name)"
             if not qtype:
-                self.out.error(node.line, "<question> has no type attribute", label, node.column)
+                self.out.error(node.line, Message(N_("<question> has no type attribute")), label, node.column)
             elif qtype in UNSUPPORTED:
-                self.out.error(node.line, f"question type '{qtype}' is not supported by kamtrain (question at line "
-                                          f"{node.line}); remove it or convert it to a supported type", label,
-                               node.column)
+                self.out.error(node.line, Message(N_("question type '%(type)s' is not supported by kamtrain (question "
+                                                     "at line %(line)d); remove it or convert it to a supported type"),
+                                                  type=qtype, line=node.line), label, node.column)
             else:
-                self.out.error(node.line, f"unknown question type '{qtype}' (Moodle: xmltypeunsupported)", label,
-                               node.column)
+                self.out.error(node.line, Message(N_("unknown question type '%(type)s' (Moodle: xmltypeunsupported)"),
+                                                  type=qtype), label, node.column)
             return
 
         qt_node = node.first("questiontext")
@@ -257,7 +268,8 @@ class XmlReader:
         q = Question(qtype=qtype, name=name, text=text, text_format=text_format, category=self.category)
         q.line = node.line
         if not name and qtype != "cloze":
-            problems.append(("error", node.line, "the question has no <name><text> (Moodle: xmlimportnoname)"))
+            problems.append(("error", node.line, Message(N_("the question has no <name><text> (Moodle: "
+                                                            "xmlimportnoname)"))))
         self._files(qt_node, q, problems)
         image, image_data = node.first("image"), node.first("image_base64")
         if image is not None and image_data is not None and image.text.strip() and image_data.text.strip():
@@ -266,7 +278,7 @@ class XmlReader:
                 q.files.setdefault(filename, base64.b64decode(re.sub(r"\s+", "", image_data.text), validate=True))
                 q.text += f' <img src="@@PLUGINFILE@@/{filename}" />'
             except (binascii.Error, ValueError):
-                problems.append(("error", image_data.line, "<image_base64> is not valid base64"))
+                problems.append(("error", image_data.line, Message(N_("<image_base64> is not valid base64"))))
         idnumber = node.first("idnumber")
         q.idnumber = (idnumber.text.strip() or None) if idnumber is not None else None
         gf = node.first("generalfeedback")
@@ -309,7 +321,8 @@ class XmlReader:
             if fraction_node is not None and to_decimal(fraction_node.text.strip()) is not None:
                 value = to_decimal(fraction_node.text.strip()) * 100
             if value is None:
-                problems.append(("error", a.line, f"answer fraction '{raw}' is not a number"))
+                problems.append(("error", a.line, Message(N_("answer fraction '%(value)s' is not a number"),
+                                                          value=raw)))
                 value = 0
             text_node = a.first("text")
             text = self._text(a, problems=problems) if text_node is not None else a.text.strip()
@@ -331,7 +344,8 @@ class XmlReader:
         numbering = node.first("answernumbering")
         q.numbering = (numbering.text.strip() if numbering is not None else "") or "abc"
         if q.numbering not in NUMBERINGS:
-            problems.append(("warning", numbering.line, f"answer numbering '{q.numbering}' is unknown; abc is used"))
+            problems.append(("warning", numbering.line, Message(N_("answer numbering '%(numbering)s' is unknown; abc "
+                                                                   "is used"), numbering=q.numbering)))
             q.numbering = "abc"
         self._combined_feedback(node, q, problems)
         self._answers(node, q, problems, option_lines)
@@ -340,7 +354,8 @@ class XmlReader:
     def _truefalse(self, node, q, problems, option_lines):
         answers = node.all("answer")
         if not answers:
-            problems.append(("error", node.line, "a true/false question needs answers 'true' and 'false'"))
+            problems.append(("error", node.line, Message(N_("a true/false question needs answers 'true' and "
+                                                            "'false'"))))
             return False
         feedback = {"true": "", "false": ""}
         fractions = {}
@@ -360,11 +375,13 @@ class XmlReader:
             # Moodle: the answer processed last decides which value is right
             correct = (fraction == 100) if text == "true" else (fraction != 100)
         if old_style:
-            problems.append(("warning", answers[0].line, "the true/false answers are not literally 'true' and 'false'; "
-                                                         "the first is taken as true, the second as false"))
+            problems.append(("warning", answers[0].line, Message(N_("the true/false answers are not literally 'true' "
+                                                                    "and 'false'; the first is taken as true, the "
+                                                                    "second as false"))))
         if set(fractions) == {"true", "false"} and (fractions["true"] == 100) == (fractions["false"] == 100):
-            problems.append(("warning", answers[0].line, "both or neither true/false answers have fraction 100; the "
-                                                         f"answer is taken as {'true' if correct else 'false'}"))
+            problems.append(("warning", answers[0].line, Message(
+                N_("both or neither true/false answers have fraction 100; the answer is taken as true") if correct
+                else N_("both or neither true/false answers have fraction 100; the answer is taken as false"))))
         q.answers = [Answer("true", 1.0 if correct else 0.0, feedback["true"]),
                      Answer("false", 0.0 if correct else 1.0, feedback["false"])]
         return True
@@ -380,8 +397,8 @@ class XmlReader:
         ok = True
         for a, line in zip(q.answers, option_lines, strict=False):
             if a.text != "*" and to_decimal(a.text) is None:
-                problems.append(("error", line, f"numerical answer '{a.text}' is not a number (or '*' for any other "
-                                                "answer)"))
+                problems.append(("error", line, Message(N_("numerical answer '%(answer)s' is not a number (or '*' for "
+                                                           "any other answer)"), answer=a.text)))
                 ok = False
         units = node.first("units")
         seen = set()
@@ -391,18 +408,20 @@ class XmlReader:
                 unit_name = name_node.text.strip() if name_node is not None else ""
                 multiplier = self._number(u.first("multiplier"), 1.0, problems)
                 if not unit_name or not multiplier:
-                    problems.append(("warning", u.line, "a unit without a name or multiplier is left out (as Moodle "
-                                                        "does)"))
+                    problems.append(("warning", u.line, Message(N_("a unit without a name or multiplier is left out "
+                                                                   "(as Moodle does)"))))
                     continue
                 if unit_name in seen:
-                    problems.append(("warning", u.line, f"unit '{unit_name}' is given twice; the second is left out"))
+                    problems.append(("warning", u.line, Message(N_("unit '%(unit)s' is given twice; the second is "
+                                                                   "left out"), unit=unit_name)))
                     continue
                 seen.add(unit_name)
                 q.units.append(Unit(unit_name, multiplier))
         grading = self._number(node.first("unitgradingtype"), 0, problems, integer=True)
         if grading not in (0, 1, 2):
             problems.append(("warning", node.first("unitgradingtype").line,
-                             f"unit grading type {grading} is unknown (0, 1 or 2); 0 is used"))
+                             Message(N_("unit grading type %(value)s is unknown (0, 1 or 2); 0 is used"),
+                                     value=grading)))
             grading = 0
         q.unit_grading_type = grading
         q.unit_penalty = self._number(node.first("unitpenalty"), 0.1, problems)
@@ -424,7 +443,8 @@ class XmlReader:
         fmt = node.first("responseformat")
         q.response_format = (fmt.text.strip() if fmt is not None else "") or "editor"
         if q.response_format not in RESPONSE_FORMATS:
-            problems.append(("warning", fmt.line, f"response format '{q.response_format}' is unknown; editor is used"))
+            problems.append(("warning", fmt.line, Message(N_("response format '%(format)s' is unknown; editor is "
+                                                             "used"), format=q.response_format)))
             q.response_format = "editor"
         q.response_required = bool(self._number(node.first("responserequired"), 1, problems, integer=True))
         q.response_lines = self._number(node.first("responsefieldlines"), 15, problems, integer=True)
@@ -433,7 +453,8 @@ class XmlReader:
         attachments = self._number(node.first("attachments"), 0, problems, integer=True)
         if attachments:
             problems.append(("warning", node.first("attachments").line,
-                             "attachments to essay answers are not supported by kamtrain; the setting is ignored"))
+                             Message(N_("attachments to essay answers are not supported by kamtrain; the setting is "
+                                        "ignored"))))
         grader = node.first("graderinfo")
         q.grader_info = self._text(grader, problems=problems)
         self._files(grader, q, problems)
@@ -449,7 +470,8 @@ class XmlReader:
         text, fields, errors, warnings = cloze.parse_fields(q.text)
         line = node.first("questiontext").line if node.first("questiontext") is not None else node.line
         for message in errors:
-            problems.append(("error", line, f"invalid embedded answers (Cloze) question: {message}"))
+            problems.append(("error", line, Message(N_("invalid embedded answers (Cloze) question: %(reason)s"),
+                                                    reason=message)))
         for message in warnings:
             problems.append(("warning", line, message))
         q.text, q.fields = text, fields
