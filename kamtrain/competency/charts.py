@@ -7,7 +7,8 @@ and an aria-label; the table next to each chart carries the same numbers for scr
 """
 
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import lru_cache
 from xml.sax.saxutils import escape, quoteattr
 
 SCALE_MAX = 4
@@ -28,6 +29,8 @@ class RadarGeometry:
     target: list | None
     current: list | None
     missing: list  # indexes of axes without a value
+    # the parts that depend only on the labels and the size, drawn once per process (see _frame)
+    frame: object = field(default=None, compare=False, repr=False)
 
 
 LEGEND_LINE = 22
@@ -63,10 +66,23 @@ def _point(centre, radius, index, count, value):
     return (round(centre[0] + r * math.cos(angle), 2), round(centre[1] + r * math.sin(angle), 2))
 
 
-def radar_geometry(labels, values, target=None, current=None, width=500.0, radius=124.0):
-    """``labels``: one short text per axis (clockwise from the top); ``values``: proficiency 1…4 or
-    None per axis (None is drawn at the centre and listed in ``missing``); ``target`` and
-    ``current``: the target profiles (or None)."""
+@dataclass(frozen=True)
+class _Frame:
+    """The radar's fixed parts for one set of axis labels and one size: the grid, the axes and the
+    placed labels, with their SVG markup. Immutable, so one per process is kept (``_frame``); its
+    lists are shared by every geometry drawn on it and must not be changed."""
+
+    height: float
+    centre: tuple
+    axes: list
+    rings: list
+    labels: list
+    grid_svg: str
+    labels_svg: str
+
+
+@lru_cache(maxsize=256)
+def _frame(labels, width, radius):
     n = len(labels)
     height = 2 * radius + 2 * (LINE_HEIGHT * 3 + 8)
     centre = (width / 2, height / 2)
@@ -88,14 +104,24 @@ def radar_geometry(labels, values, target=None, current=None, width=500.0, radiu
         else:
             y -= 4 + block  # above it
         placed.append((round(x, 2), round(y, 2), anchor, lines))
+    return _Frame(height, centre, axes, rings, placed, _grid_svg(centre, rings, axes), _labels_svg(placed))
+
+
+def radar_geometry(labels, values, target=None, current=None, width=500.0, radius=124.0):
+    """``labels``: one short text per axis (clockwise from the top); ``values``: proficiency 1…4 or
+    None per axis (None is drawn at the centre and listed in ``missing``); ``target`` and
+    ``current``: the target profiles (or None)."""
+    frame = _frame(tuple(labels), width, radius)
+    n = len(labels)
+    centre = frame.centre
 
     def polygon(series):
         if series is None or all(v is None for v in series):
             return None
         return [_point(centre, radius, i, n, v) for i, v in enumerate(series)]
 
-    return RadarGeometry(width, height, centre, radius, axes, rings, placed, polygon(values), polygon(target),
-                         polygon(current), [i for i, v in enumerate(values) if v is None])
+    return RadarGeometry(width, frame.height, centre, radius, frame.axes, frame.rings, frame.labels, polygon(values),
+                         polygon(target), polygon(current), [i for i, v in enumerate(values) if v is None], frame)
 
 
 def _points(points):
@@ -121,23 +147,41 @@ def legend_layout(geometry, legend, size=13):
     return placed, (row + 1) * LEGEND_LINE + 8 if placed else 0
 
 
+def _grid_svg(centre, rings, axes):
+    cx, cy = centre
+    out = []
+    for ring_index, ring in enumerate(rings, start=1):
+        out.append(f'<polygon points="{_points(ring)}" fill="none" stroke="{COLOURS["grid"]}" '
+                   f'stroke-width="{1.2 if ring_index == SCALE_MAX else 0.8}"/>')
+        x, y = ring[0]
+        out.append(f'<text x="{x + 3}" y="{y + 11}" font-size="10" fill="{COLOURS["muted"]}">{ring_index}</text>')
+    for x, y in axes:
+        out.append(f'<line x1="{cx}" y1="{cy}" x2="{x}" y2="{y}" stroke="{COLOURS["grid"]}" stroke-width="0.8"/>')
+    return "".join(out)
+
+
+def _labels_svg(labels):
+    out = []
+    for x, y, anchor, lines in labels:
+        out.append(f'<text x="{x}" y="{y}" text-anchor="{anchor}" font-size="{LABEL_SIZE}" fill="{COLOURS["ink"]}">')
+        for k, line in enumerate(lines):
+            dy = "0" if k == 0 else str(LINE_HEIGHT)
+            out.append(f'<tspan x="{x}" dy="{dy}">{escape(line)}</tspan>')
+        out.append("</text>")
+    return "".join(out)
+
+
 def radar_svg(geometry, title, legend=None, ident="radar"):
     """The radar as an inline SVG string (every text escaped). ``legend``: {'profile': …, 'target': …,
     'current': …} captions."""
     g = geometry
     legend = legend or {}
-    cx, cy = g.centre
     entries, legend_height = legend_layout(g, legend)
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 {g.width:g} {g.height + legend_height:g}" '
            f'class="radar" role="img" aria-labelledby="{ident}-title" id="{ident}">',
            f'<title id="{ident}-title">{escape(title)}</title>']
-    for ring_index, ring in enumerate(g.rings, start=1):
-        out.append(f'<polygon points="{_points(ring)}" fill="none" stroke="{COLOURS["grid"]}" '
-                   f'stroke-width="{1.2 if ring_index == SCALE_MAX else 0.8}"/>')
-        x, y = ring[0]
-        out.append(f'<text x="{x + 3}" y="{y + 11}" font-size="10" fill="{COLOURS["muted"]}">{ring_index}</text>')
-    for x, y in g.axes:
-        out.append(f'<line x1="{cx}" y1="{cy}" x2="{x}" y2="{y}" stroke="{COLOURS["grid"]}" stroke-width="0.8"/>')
+    frame = g.frame
+    out.append(frame.grid_svg if frame is not None else _grid_svg(g.centre, g.rings, g.axes))
     if g.current:
         out.append(f'<polygon class="radar-current" points="{_points(g.current)}" fill="none" '
                    f'stroke="{COLOURS["current"]}" stroke-width="1.5" stroke-dasharray="2 3"/>')
@@ -151,12 +195,7 @@ def radar_svg(geometry, title, legend=None, ident="radar"):
             hollow = i in g.missing
             out.append(f'<circle cx="{x}" cy="{y}" r="3.4" fill="{"#fff" if hollow else COLOURS["profile"]}" '
                        f'stroke="{COLOURS["profile"]}" stroke-width="1.2"/>')
-    for x, y, anchor, lines in g.labels:
-        out.append(f'<text x="{x}" y="{y}" text-anchor="{anchor}" font-size="{LABEL_SIZE}" fill="{COLOURS["ink"]}">')
-        for k, line in enumerate(lines):
-            dy = "0" if k == 0 else str(LINE_HEIGHT)
-            out.append(f'<tspan x="{x}" dy="{dy}">{escape(line)}</tspan>')
-        out.append("</text>")
+    out.append(frame.labels_svg if frame is not None else _labels_svg(g.labels))
     for key, colour, dash, x, y in entries:
         dash_attr = f' stroke-dasharray="{dash}"' if dash else ""
         out.append(f'<line x1="{x}" y1="{y - 5}" x2="{x + 24}" y2="{y - 5}" stroke="{colour}" stroke-width="2.5"'
@@ -223,7 +262,13 @@ def radar_drawing(geometry, font_name, legend=None, scale=1.0):
 
 
 def sparkline_svg(values, title, width=96, height=24):
-    """A small line of proficiency values (1…4; None leaves a gap) over time."""
+    """A small line of proficiency values (1…4; None leaves a gap) over time. A pure function of its
+    arguments, so the last few thousand drawings are kept per process."""
+    return _sparkline(tuple(values), title, width, height)
+
+
+@lru_cache(maxsize=4096)
+def _sparkline(values, title, width, height):
     n = len(values)
     if n == 0 or all(v is None for v in values):
         return ""

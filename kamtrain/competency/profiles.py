@@ -8,11 +8,26 @@ turns each (user, category) sum into a ``Figure`` — it never loads evidence ro
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import cached_property, lru_cache
+from threading import Lock
 
-from sqlalchemy import and_, case, func, literal
+from sqlalchemy import (
+    Integer,
+    String,
+    and_,
+    bindparam,
+    case,
+    cast,
+    func,
+    literal,
+    literal_column,
+    null,
+    select,
+    union_all,
+)
 
 from kamtrain.competency import proficiency
-from kamtrain.competency.models import Category, Evidence, LevelTarget, TrackLevel
+from kamtrain.competency.models import Category, Evidence, LevelTarget, TrackInfo, TrackLevel
 from kamtrain.competency.proficiency import NO_EVIDENCE, Figure, figure_from_sums
 from kamtrain.core.db import db, utcnow
 
@@ -102,13 +117,17 @@ class Profile:
     def _keyed(self):
         return [(r, r.figure.value, r.target, r.figure.reliable) for r in self.rows]
 
+    @cached_property
+    def _ranked(self):
+        return proficiency.strongest_and_weakest(self._keyed())
+
     @property
     def strongest(self):
-        return [k[0] for k in proficiency.strongest_and_weakest(self._keyed())[0]]
+        return [k[0] for k in self._ranked[0]]
 
     @property
     def weakest(self):
-        return [k[0] for k in proficiency.strongest_and_weakest(self._keyed())[1]]
+        return [k[0] for k in self._ranked[1]]
 
     @property
     def values(self):
@@ -133,6 +152,92 @@ def profile(user, as_of=None, cats=None, found=None):
     return Profile(user, as_of or utcnow(), target_level, current_level, rows)
 
 
+@dataclass(frozen=True)
+class CategoryInfo:
+    """What a report shows of a category (a plain row: no session needed)."""
+
+    id: int
+    code: str
+    number: int
+    name_zh: str
+    name_en: str
+
+
+@dataclass(frozen=True)
+class LevelInfo:
+    """A track level's names (``localized(level, 'name')`` works as on ``TrackLevel``)."""
+
+    track: str
+    level: int
+    name_zh: str
+    name_en: str
+
+
+@lru_cache(maxsize=1)
+def _content_statement():
+    """Built once per process (Core), one UNION ALL (bound parameters ``track``, ``target``,
+    ``current``): the categories ('c') with the targets of the two levels, the track's names ('t')
+    and the two levels' names ('l')."""
+    c = Category.__table__.c
+    tl = TrackLevel.__table__
+    lt = LevelTarget.__table__
+    tr = TrackInfo.__table__.c
+
+    def targets_of_level(name, level_param):
+        alias = lt.alias(name)
+        level_id = (select(tl.c.id).where(tl.c.track == bindparam("track"), tl.c.level == bindparam(level_param))
+                    .scalar_subquery())
+        return alias, and_(alias.c.category_id == c.id, alias.c.track_level_id == level_id)
+
+    target, on_target = targets_of_level("target_t", "target")
+    current, on_current = targets_of_level("current_t", "current")
+    cats = (select(literal_column("'c'").label("part"), c.id.label("ref"), c.code.label("code"),
+                   c.number.label("number"), c.name_zh.label("name_zh"), c.name_en.label("name_en"),
+                   target.c.proficiency.label("target"), current.c.proficiency.label("current"))
+            .select_from(Category.__table__.outerjoin(target, on_target).outerjoin(current, on_current)))
+    no_int, no_str = cast(null(), Integer), cast(null(), String)
+    track = select(literal_column("'t'"), no_int, no_str, no_int, tr.name_zh, tr.name_en, no_int, no_int).where(
+        tr.code == bindparam("track"))
+    levels = select(literal_column("'l'"), tl.c.level, no_str, no_int, tl.c.name_zh, tl.c.name_en, no_int,
+                    no_int).where(tl.c.track == bindparam("track"),
+                                  tl.c.level.in_([bindparam("target"), bindparam("current")]))
+    return union_all(cats, track, levels).order_by(literal_column("part"), literal_column("number"),
+                                                   literal_column("ref"))
+
+
+def content_rows(user):
+    """The rows ``report_profile`` reads (one Core query): what the report shows of the content for
+    this trainee's track and levels."""
+    params = {"track": user.track, "target": user.target_level or 0, "current": user.current_level or 0}
+    return db.session.connection().execute(_content_statement(), params).all()
+
+
+def report_profile(user, found, now=None, rows=None):
+    """The trainee's profile for the gap report page, like ``profile`` but from one Core query and
+    with plain rows (``CategoryInfo``, ``LevelInfo``): the categories with both levels' targets, and
+    the track's and levels' names. ``found``: the user's figures ({category_id: Figure}); ``rows``:
+    ``content_rows(user)`` when the caller has read them.
+
+    Returns (profile, the track's names as a ``LevelInfo`` or None)."""
+    track = target_level = current_level = None
+    cats = []
+    for part, ref, code, number, name_zh, name_en, target, current in (rows if rows is not None
+                                                                       else content_rows(user)):
+        if part == "c":
+            cats.append((CategoryInfo(ref, code, number, name_zh, name_en), target, current))
+        elif part == "t":
+            track = LevelInfo(user.track, 0, name_zh, name_en)
+        else:
+            info = LevelInfo(user.track, ref, name_zh, name_en)
+            if ref == user.target_level:
+                target_level = info
+            if ref == user.current_level:
+                current_level = info
+    rows = [CategoryRow(cat, found.get(cat.id, NO_EVIDENCE), target if target_level else None,
+                        current if current_level else None) for cat, target, current in cats]
+    return Profile(user, now or utcnow(), target_level, current_level, rows), track
+
+
 def month_ends(count, now=None):
     """The first instant of each of the last ``count`` months after the current one, oldest first,
     ending with ``now``: the moments a trend is drawn at."""
@@ -145,24 +250,95 @@ def month_ends(count, now=None):
     return list(reversed(points))
 
 
-def trend(user, count=6, now=None):
-    """[(moment, {category_id: Figure})] at ``month_ends`` (the last moment is now) — one GROUP BY
-    category over the trainee's rows of the covering index, with a conditional sum per moment."""
-    moments = month_ends(count, now)
+@lru_cache(maxsize=8)
+def _trend_statement(count):
+    """The trend's one GROUP BY, built once per process (Core, bound parameters ``user_id``, ``m0``…)."""
+    ev = Evidence.__table__.c
     columns = []
-    for moment in moments:
-        upto = Evidence.occurred_at <= moment
-        columns += [func.sum(case((upto, Evidence.profile_points))), func.sum(case((upto, Evidence.profile_weight))),
+    for i in range(count):
+        upto = ev.occurred_at <= bindparam(f"m{i}", type_=Evidence.occurred_at.type)
+        columns += [func.sum(case((upto, ev.profile_points))), func.sum(case((upto, ev.profile_weight))),
                     func.count(case((upto, 1)))]
-    out = [(moment, {}) for moment in moments]
-    rows = db.session.execute(db.select(Evidence.category_id, *columns).where(Evidence.user_id == user.id)
-                              .group_by(Evidence.category_id))
-    for cid, *sums_ in rows:
-        for i, (moment, found) in enumerate(out):
-            points, weight, pieces = sums_[3 * i:3 * i + 3]
-            if pieces:
-                found[cid] = figure_from_sums(points or 0.0, weight or 0.0, pieces, moment)
-    return out
+    return select(ev.category_id, *columns).where(ev.user_id == bindparam("user_id")).group_by(ev.category_id)
+
+
+@lru_cache(maxsize=1)
+def _now_statement():
+    """A trainee's sums up to now per category, with the newest evidence id: the trend's last point,
+    and the fingerprint of the evidence the earlier points are computed from."""
+    ev = Evidence.__table__.c
+    return (select(ev.category_id, func.sum(ev.profile_points), func.sum(ev.profile_weight), func.count(),
+                   func.max(ev.id))
+            .where(ev.user_id == bindparam("user_id"),
+                   ev.occurred_at <= bindparam("now", type_=Evidence.occurred_at.type))
+            .group_by(ev.category_id).order_by(ev.category_id))
+
+
+class _EarlierPoints:
+    """Per process: a trainee's trend points before the current month, keyed by the month starts and
+    the fingerprint of their evidence up to now (per category: the sums, the number of pieces and the
+    newest id). A figure at a past moment is a function of the evidence dated up to it, and a piece
+    added, removed or changed (score, weight, source or date: they all enter the stored columns) up to
+    now changes the fingerprint: the next report misses and recomputes. An entry could only be stale
+    after a change that left every category's two float sums, count and newest id exactly as they
+    were. The database stays the one source: every report reads the fingerprint afresh, so several
+    app servers agree. Bounded, oldest entries dropped."""
+
+    def __init__(self, size=2048):
+        self.size = size
+        self.entries = {}
+        self.lock = Lock()
+
+    def get(self, key):
+        return self.entries.get(key)
+
+    def put(self, key, value):
+        with self.lock:
+            if len(self.entries) >= self.size:
+                for old in list(self.entries)[: self.size // 4]:
+                    self.entries.pop(old, None)
+            self.entries[key] = value
+
+
+_earlier_points = _EarlierPoints()
+
+
+def now_sums(user_id, now):
+    """[(category_id, points, weight, pieces, newest id)] of a trainee's evidence up to ``now``."""
+    return db.session.connection().execute(_now_statement(), {"user_id": user_id, "now": now}).all()
+
+
+def figures_from_rows(rows, now):
+    """{category_id: Figure} from ``now_sums`` rows (the same figures as ``figures``)."""
+    return {cid: figure_from_sums(points or 0.0, weight or 0.0, pieces, now)
+            for cid, points, weight, pieces, _newest in rows if pieces}
+
+
+def trend(user, count=6, now=None, now_rows=None):
+    """[(moment, {category_id: Figure})] at ``month_ends`` (the last moment is now).
+
+    The last point (the profile's figures) is one GROUP BY category over the trainee's rows of the
+    covering index (``now_rows``: its rows, when the caller has read them for ``now``); the earlier
+    points are one GROUP BY with a conditional sum per moment, computed when the trainee's evidence
+    or the month changed and otherwise taken from ``_earlier_points``."""
+    moments = month_ends(count, now)
+    if now_rows is None:
+        now_rows = now_sums(user.id, moments[-1])
+    latest = figures_from_rows(now_rows, moments[-1])
+    key = (user.id, tuple(moments[:-1]), tuple(tuple(row) for row in now_rows))
+    earlier = _earlier_points.get(key)
+    if earlier is None:
+        earlier = [{} for _ in moments[:-1]]
+        if now_rows and len(moments) > 1:
+            params = {"user_id": user.id, **{f"m{i}": moment for i, moment in enumerate(moments[:-1])}}
+            for cid, *sums_ in db.session.connection().execute(_trend_statement(len(moments) - 1), params):
+                for i, moment in enumerate(moments[:-1]):
+                    points, weight, pieces = sums_[3 * i:3 * i + 3]
+                    if pieces:
+                        earlier[i][cid] = figure_from_sums(points or 0.0, weight or 0.0, pieces, moment)
+        _earlier_points.put(key, earlier)
+    return [(moment, dict(found)) for moment, found in zip(moments[:-1], earlier, strict=True)] + [
+        (moments[-1], latest)]
 
 
 def quarter_ago(now=None):

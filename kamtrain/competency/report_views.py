@@ -2,13 +2,19 @@
 for trainers and HR), the evidence behind each figure, self- and leader assessments, observations,
 the team heatmap with assignments, and the org-unit report with its exports."""
 
+from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
+from threading import Lock
+from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask_babel import format_date, get_locale, get_timezone
 from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf import FlaskForm
-from markupsafe import Markup
+from markupsafe import Markup, escape
+from sqlalchemy import bindparam, func, literal_column, select
 
 from kamtrain.accounts.models import OrgUnit, Team, User
 from kamtrain.accounts.roles import LEVELS, Role
@@ -21,8 +27,8 @@ from kamtrain.core.errors import DomainError
 from kamtrain.core.i18n import current_language, localized
 from kamtrain.core.web import client_ip
 from kamtrain.development import operations as plans
-from kamtrain.development.messages import error_text, template_globals
-from kamtrain.development.progress import plan_state
+from kamtrain.development.messages import FIGURE_STATES, error_text, template_globals
+from kamtrain.development.progress import plan_rows, plan_state, plan_summary
 
 bp = Blueprint("gaps", __name__, url_prefix="/gaps")
 bp.record_once(template_globals)
@@ -55,47 +61,214 @@ def _category_or_404(code):
     return category
 
 
+# ------------------------------------------------------------------------------ the report page
+
+_LABELS = {}  # locale → the report's translated texts (immutable per process: translations do not change)
+
+
+def labels():
+    """The texts the report draws many times, translated once per process and locale (a format
+    string's placeholders are filled per use, as ``gettext(text, **values)`` would)."""
+    key = str(get_locale())
+    found = _LABELS.get(key)
+    if found is None:
+        found = _LABELS[key] = {
+            "meets": str(escape(_("Meets"))),
+            "none": str(escape(str(FIGURE_STATES["none"]))),
+            "provisional": str(escape(str(FIGURE_STATES["provisional"]))),
+            "profile": _("Proficiency now"),
+            "target": _("Target: %(level)s"),
+            "current": _("Level held: %(level)s"),
+            "title": _("Competency profile of %(name)s against the target profile"),
+            "spark": _("%(category)s over the last six months"),
+            "mean_spark": _("Mean proficiency over six months"),
+        }
+    return found
+
+
+def figure_html(fig, texts=None):
+    """A figure as the report shows it: value with one decimal, marked when provisional, a dash when
+    there is no evidence (the ``figure_value`` macro of competency/_gap_macros.html). ``texts``: the
+    ``labels()`` when the caller has them."""
+    texts = texts or labels()
+    if fig.value is None:
+        return Markup(f'<span class="fig none" title="{texts["none"]}">—</span>')  # noqa: S704 - escaped texts
+    mark = "" if fig.reliable else f'<span class="prov-mark" aria-label="{texts["provisional"]}">*</span>'
+    return Markup(f'<span class="fig {fig.state}">{fig.shown:.1f}{mark}</span>')  # noqa: S704 - no user text
+
+
+def gap_html(gap, texts=None):
+    """A gap as a badge: "meets", or how far below the target (the ``gap_badge`` macro)."""
+    if gap is None:
+        return Markup('<span class="muted">—</span>')
+    if gap <= 0:
+        return Markup(f'<span class="gap ok">{(texts or labels())["meets"]}</span>')  # noqa: S704 - escaped
+    return Markup(f'<span class="gap {"large" if gap > 1.0 else "small"}">−{gap:.1f}</span>')  # noqa: S704
+
+
+@bp.record_once
+def _report_globals(state):
+    state.app.jinja_env.globals.update(figure_html=figure_html, gap_html=gap_html)
+
+
 def radar_for(prof, ident="radar"):
-    labels = [f"{r.category.number} {localized(r.category, 'name')}" for r in prof.rows]
+    texts = labels()
+    names = {r.category.id: f"{r.category.number} {localized(r.category, 'name')}" for r in prof.rows}
+    return _radar(prof, [names[r.category.id] for r in prof.rows], texts, ident)
+
+
+def _radar(prof, names, texts, ident="radar"):
     target = [r.target for r in prof.rows] if prof.target_level else None
     current = [r.current_target for r in prof.rows] if prof.current_level else None
-    geometry = charts.radar_geometry(labels, [r.figure.value for r in prof.rows], target, current)
-    legend = {"profile": _("Proficiency now")}
+    geometry = charts.radar_geometry(names, [r.figure.value for r in prof.rows], target, current)
+    legend = {"profile": texts["profile"]}
     if prof.target_level:
-        legend["target"] = _("Target: %(level)s", level=localized(prof.target_level, "name"))
+        legend["target"] = texts["target"] % {"level": localized(prof.target_level, "name")}
     if prof.current_level:
-        legend["current"] = _("Level held: %(level)s", level=localized(prof.current_level, "name"))
-    title = _("Competency profile of %(name)s against the target profile", name=prof.user.full_name)
+        legend["current"] = texts["current"] % {"level": localized(prof.current_level, "name")}
+    title = texts["title"] % {"name": prof.user.full_name}
     return Markup(charts.radar_svg(geometry, title, legend, ident))  # noqa: S704 - charts.py escapes every text
 
 
-def trend_for(prof, points):
-    """Per category a sparkline of the last six months, and the mean over categories per month."""
+@lru_cache(maxsize=512)
+def _month_label(moment, locale, timezone):
+    """A trend column's heading (the month in the reader's time zone); the locale and the time zone
+    the current request formats with are part of the key."""
+    return format_date(moment, "yyyy-MM")
+
+
+def trend_for(prof, points, texts=None, names=None):
+    """Per category a sparkline of the last six months, and per month (moment, the mean over the
+    categories, the column's heading). ``names``: {category id: name} when the caller has them."""
+    texts = texts or labels()
     sparks, means = {}, []
     for row in prof.rows:
-        values = [figs.get(row.category.id).value if figs.get(row.category.id) else None for _m, figs in points]
-        title = _("%(category)s over the last six months", category=localized(row.category, "name"))
-        sparks[row.category.id] = Markup(charts.sparkline_svg(values, title))  # noqa: S704 - escaped in charts.py
-    for moment, figs in points:
+        cid = row.category.id
+        values = [figs[cid].value if cid in figs else None for _m, figs in points]
+        name = names[cid] if names else localized(row.category, "name")
+        title = texts["spark"] % {"category": name}
+        sparks[cid] = Markup(charts.sparkline_svg(values, title))  # noqa: S704 - escaped in charts.py
+    locale, timezone = str(get_locale()), str(get_timezone())
+    for i, (moment, figs) in enumerate(points):
         known = [f.value for f in figs.values() if f.value is not None]
-        means.append((moment, round(sum(known) / len(known), 1) if known else None))
-    mean_spark = Markup(charts.sparkline_svg([m for _d, m in means], _("Mean proficiency over six months"),  # noqa: S704
+        last = i == len(points) - 1  # "now", headed as such
+        means.append((moment, round(sum(known) / len(known), 1) if known else None,
+                      None if last else _month_label(moment, locale, timezone)))
+    mean_spark = Markup(charts.sparkline_svg([m for _d, m, _l in means], texts["mean_spark"],  # noqa: S704
                                              width=240, height=48))
     return sparks, means, mean_spark
 
 
+@dataclass
+class ReportRow:
+    """A category's line of the report, ready to draw: the ``CategoryRow`` and its markup."""
+
+    row: object  # profiles.CategoryRow
+    name: str  # "7 问题分析与处理"
+    url: str  # the evidence behind the figure
+    figure: Markup
+    gap: Markup
+    spark: Markup
+
+
+@lru_cache(maxsize=1)
+def _latest_assessments_statement():
+    from kamtrain.competency.assessments import Assessment
+
+    a = Assessment.__table__.c
+    return (select(a.kind, func.max(a.assessed_at))
+            .where(a.user_id == bindparam("user_id"),
+                   a.kind.in_([literal_column("'self'"), literal_column("'leader'")]))  # constants, not parameters
+            .group_by(a.kind))
+
+
+def _latest_assessments(user_id):
+    """{kind: when} of the trainee's latest self- and leader assessment (one GROUP BY)."""
+    return dict(db.session.connection().execute(_latest_assessments_statement(), {"user_id": user_id}).all())
+
+
+class _Bodies:
+    """Per process: rendered report bodies (competency/_report_body.html) under the complete list of
+    what they show — the trainee's evidence sums up to now and each figure's state (reliable or not
+    changes with time alone), the month starts of the trend, the content rows (categories, targets,
+    track and level names), the plan's rows (plan, goals, activities and what of them is done), the
+    latest assessments, the person's names and levels, the viewer's relation to them, the language,
+    the time zone and the URL root. All of it is read from the database for every request, so a kept
+    body is exactly what rendering again would give, on any app server; a change anywhere is a new
+    key. Bounded, oldest entries dropped."""
+
+    def __init__(self, size=256):
+        self.size = size
+        self.entries = {}
+        self.lock = Lock()
+
+    def get(self, key):
+        return self.entries.get(key)
+
+    def put(self, key, body):
+        with self.lock:
+            if len(self.entries) >= self.size:
+                for old in list(self.entries)[: self.size // 4]:
+                    self.entries.pop(old, None)
+            self.entries[key] = body
+
+
+_bodies = _Bodies()
+
+
 def _report(user, own):
-    points = profiles.trend(user, 6)  # the last point is now: the profile's figures
-    prof = profiles.profile(user, found=points[-1][1])
-    sparks, means, mean_spark = trend_for(prof, points)
-    plan = plans.current_plan(user)
-    return render_template("competency/report.html", person=user, own=own, profile=prof,
-                           radar=radar_for(prof), sparks=sparks, means=means, mean_spark=mean_spark, plan=plan,
-                           plan_state=plan_state(plan, current=points[-1][1]) if plan else None,
-                           may_assess=operations.may_assess(current_user, user),
-                           track=db.session.get(TrackInfo, user.track) if user.track else None,
-                           self_assessed=operations.latest_assessment(user, "self"),
-                           leader_assessed=operations.latest_assessment(user, "leader"))
+    """The gap report page. Four Core queries read everything it shows: the trainee's sums up to now
+    (the profile's figures), the content rows (categories with both levels' targets, track and level
+    names), the plan's rows and the latest assessments. The report below the page head is rendered
+    from them — the trend's earlier months (one more GROUP BY, only when the evidence or the month
+    changed: ``profiles.trend``), the radar (fixed parts drawn once per process), the sparklines, the
+    rows ready to draw — and kept per process under those rows (``_Bodies``)."""
+    moments = profiles.month_ends(6)
+    now = moments[-1]
+    now_rows = profiles.now_sums(user.id, now)
+    found = profiles.figures_from_rows(now_rows, now)
+    content = profiles.content_rows(user)
+    prof, track = profiles.report_profile(user, found, now, rows=content)
+    planned = plan_rows(user.id)
+    assessed = _latest_assessments(user.id)
+    may_assess = not own and operations.may_assess(current_user, user)
+    # without an open plan the owner's report carries the "generate" form and its CSRF token: not kept
+    keep = bool(planned) or not own or prof.target_level is None
+    key = (user.id, user.full_name, user.track, user.target_level, user.current_level, own,
+           str(get_locale()), str(get_timezone()), request.script_root, tuple(moments[:-1]),
+           tuple(tuple(row) for row in now_rows), tuple((cid, f.state) for cid, f in found.items()),
+           tuple(tuple(row) for row in content), tuple(tuple(row) for row in planned),
+           tuple(sorted(assessed.items())))
+    body = _bodies.get(key) if keep else None
+    if body is None:
+        body = _report_body(user, own, prof, found, moments, now_rows, planned, assessed)
+        if keep:
+            _bodies.put(key, body)
+    return render_template("competency/report.html", person=user, own=own, may_assess=may_assess, track=track,
+                           as_of=now, has_target=prof.target_level is not None, body=body)
+
+
+def _report_body(user, own, prof, found, moments, now_rows, planned, assessed):
+    points = profiles.trend(user, len(moments), now=moments[-1], now_rows=now_rows)
+    texts = labels()
+    names = {r.category.id: localized(r.category, "name") for r in prof.rows}
+    sparks, means, mean_spark = trend_for(prof, points, texts, names)
+    endpoint = "gaps.my_evidence" if own else "gaps.person_evidence"
+    url_template = url_for(endpoint, code="__code__", **({} if own else {"user_id": user.id}))
+    rows = {}
+    for r in prof.rows:
+        name = f"{r.category.number} {names[r.category.id]}"
+        rows[r.category.id] = ReportRow(r, name, url_template.replace("__code__", quote(r.category.code, safe="")),
+                                        figure_html(r.figure, texts), gap_html(r.gap, texts), sparks[r.category.id])
+    return Markup(render_template(  # noqa: S704 - a rendered (autoescaped) template
+        "competency/_report_body.html", person=user, own=own, profile=prof,
+        rows=[rows[r.category.id] for r in prof.rows],
+        weakest=[(rows[r.category.id], gap_html(r.gap if r.figure.value is not None else r.shortfall, texts))
+                 for r in prof.weakest],
+        strongest=[rows[r.category.id] for r in prof.strongest],
+        radar=_radar(prof, [row.name for row in rows.values()], texts), means=means, mean_spark=mean_spark,
+        plan=plan_summary(user.id, found, rows=planned),
+        self_assessed=assessed.get("self"), leader_assessed=assessed.get("leader")))
 
 
 @bp.route("/")

@@ -16,8 +16,9 @@ activities only.
 """
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
-from sqlalchemy import func
+from sqlalchemy import DateTime, Float, Integer, String, bindparam, cast, func, literal_column, null, select, union_all
 
 from kamtrain.assessment.attempts import FINISHED_STATES, Attempt
 from kamtrain.competency.proficiency import NO_EVIDENCE
@@ -143,6 +144,25 @@ def _runs(user_id, scenario_ids):
     return out
 
 
+def _state_of(item, modules, attempts, runs):
+    """An item's ItemState from the done-ness read for the plan (the rules of the module docstring)."""
+    if item.kind == "module":
+        when = modules.get(item.module_id)
+        return ItemState(item, when is not None, when)
+    if item.kind == "quiz":
+        after = sorted((a for a in attempts.get(item.quiz_id, []) if a[0] and a[0] >= item.created_at),
+                       key=lambda a: a[0])
+        if after:
+            return ItemState(item, True, after[0][0], percent=after[-1][1])
+    elif item.kind == "scenario":
+        after = sorted((r for r in runs.get(item.scenario_id, []) if r[0] >= item.created_at), key=lambda r: r[0])
+        if after:
+            return ItemState(item, True, after[0][0], quality=after[-1][1])
+    else:
+        return ItemState(item, item.done_at is not None, item.done_at)
+    return ItemState(item, False)
+
+
 def item_states(plan):
     """{item id: ItemState} — four small queries whatever the plan's size."""
     items = plan.items
@@ -150,25 +170,7 @@ def item_states(plan):
     modules = _module_done(uid, {i.module_id for i in items if i.kind == "module" and i.module_id})
     attempts = _attempts(uid, {i.quiz_id for i in items if i.kind == "quiz" and i.quiz_id})
     runs = _runs(uid, {i.scenario_id for i in items if i.kind == "scenario" and i.scenario_id})
-    out = {}
-    for item in items:
-        state = ItemState(item, False)
-        if item.kind == "module":
-            when = modules.get(item.module_id)
-            state = ItemState(item, when is not None, when)
-        elif item.kind == "quiz":
-            after = sorted((a for a in attempts.get(item.quiz_id, []) if a[0] and a[0] >= item.created_at),
-                           key=lambda a: a[0])
-            if after:
-                state = ItemState(item, True, after[0][0], percent=after[-1][1])
-        elif item.kind == "scenario":
-            after = sorted((r for r in runs.get(item.scenario_id, []) if r[0] >= item.created_at), key=lambda r: r[0])
-            if after:
-                state = ItemState(item, True, after[0][0], quality=after[-1][1])
-        else:
-            state = ItemState(item, item.done_at is not None, item.done_at)
-        out[item.id] = state
-    return out
+    return {item.id: _state_of(item, modules, attempts, runs) for item in items}
 
 
 def plan_state(plan, now=None, current=None):
@@ -196,3 +198,119 @@ def open_counts(plan_ids):
         return {}
     return dict(db.session.execute(db.select(PlanItem.plan_id, func.count()).where(PlanItem.plan_id.in_(plan_ids))
                                    .group_by(PlanItem.plan_id)).all())
+
+
+# ------------------------------------------------------------------------------ the gap report's summary
+
+
+@dataclass(frozen=True)
+class PlanSummary:
+    """What the gap report shows of the open plan: its id, status and progress (0…100)."""
+
+    id: int
+    status: str
+    percent: int
+
+
+@dataclass(frozen=True)
+class _Item:
+    id: int
+    goal_id: int | None
+    kind: str
+    module_id: int | None
+    quiz_id: int | None
+    scenario_id: str | None
+    created_at: object
+    done_at: object
+
+
+_COLUMNS = (("part", String), ("id", Integer), ("goal_id", Integer), ("category_id", Integer), ("baseline", Float),
+            ("target", Integer), ("text", String), ("module_id", Integer), ("quiz_id", Integer),
+            ("scenario_id", String), ("at", DateTime), ("done_at", DateTime), ("position", Integer),
+            ("percent", Float))
+
+
+@lru_cache(maxsize=1)
+def _summary_statement():
+    """Built once per process (Core), one UNION ALL: the trainee's open plan (part 'p'), its goals
+    ('g', in the plan's order) and activities ('i'), and what of them is done — modules completed
+    ('m'), finished attempts ('q') and finished scenario runs ('s') — in one row shape."""
+    from kamtrain.development.models import OPEN_STATUSES, DevelopmentPlan, PlanGoal, PlanItem
+
+    plans, goals, items = DevelopmentPlan.__table__.c, PlanGoal.__table__.c, PlanItem.__table__.c
+    mp, at, sr = ModuleProgress.__table__.c, Attempt.__table__.c, ScenarioRun.__table__.c
+    user_id = bindparam("user_id")
+
+    def constants(values):  # code's own constants, written into the SQL (no parameters to expand per call)
+        return [literal_column(f"'{v}'") for v in values]
+
+    plan_id = (select(plans.id).where(plans.user_id == user_id, plans.status.in_(constants(OPEN_STATUSES)))
+               .order_by(plans.created_at.desc(), plans.id.desc()).limit(1).scalar_subquery())
+
+    def planned(column, kind):  # the ids of one kind of activity in the plan
+        return select(column).where(items.plan_id == plan_id, items.kind == literal_column(f"'{kind}'"))
+
+    def part(tag, **given):
+        return select(literal_column(f"'{tag}'").label("part"),
+                      *[(given[name] if name in given else cast(null(), kind)).label(name)
+                        for name, kind in _COLUMNS[1:]])
+
+    return union_all(
+        part("p", id=plans.id, text=plans.status).where(plans.id == plan_id),
+        part("g", id=goals.id, category_id=goals.category_id, baseline=goals.baseline, target=goals.target,
+             position=goals.position).where(goals.plan_id == plan_id),
+        part("i", id=items.id, goal_id=items.goal_id, text=items.kind, module_id=items.module_id,
+             quiz_id=items.quiz_id, scenario_id=items.scenario_id, at=items.created_at, done_at=items.done_at,
+             position=items.position).where(items.plan_id == plan_id),
+        part("m", module_id=mp.module_id, at=mp.completed_at)
+        .where(mp.user_id == user_id, mp.completed_at.is_not(None),
+               mp.module_id.in_(planned(items.module_id, "module"))),
+        part("q", quiz_id=at.quiz_id, at=at.submitted_at, percent=at.percent)
+        .where(at.user_id == user_id, at.state.in_(constants(FINISHED_STATES)),
+               at.quiz_id.in_(planned(items.quiz_id, "quiz"))),
+        part("s", scenario_id=sr.scenario_id, at=sr.finished_at, text=sr.quality)
+        .where(sr.user_id == user_id, sr.finished_at.is_not(None),
+               sr.scenario_id.in_(planned(items.scenario_id, "scenario"))),
+    ).order_by(*(literal_column(name) for name in ("part", "position", "id", "module_id", "quiz_id", "scenario_id",
+                                                   "at")))
+
+
+def plan_rows(user_id):
+    """The rows ``plan_summary`` reads (one Core query): the open plan, its goals and activities, and
+    what of them is done; no rows when there is no open plan."""
+    return db.session.connection().execute(_summary_statement(), {"user_id": user_id}).all()
+
+
+def plan_summary(user_id, current, rows=None):
+    """The open plan of a trainee with its progress, for the gap report: one Core query, no ORM
+    objects; the same figure as ``plan_state(plan, current=current).percent`` (the same rules).
+    ``current``: the trainee's figures now ({category_id: Figure}); ``rows``: ``plan_rows(user_id)``
+    when the caller has read them. None when there is no open plan."""
+    found = None
+    goals, items = [], []
+    modules, attempts, runs = {}, {}, {}
+    for (tag, rid, goal_id, category_id, baseline, target, text, module_id, quiz_id, scenario_id, at, done_at,
+         _position, percent) in (rows if rows is not None else plan_rows(user_id)):
+        if tag == "p":
+            found = (rid, text)
+        elif tag == "g":
+            goals.append((rid, category_id, baseline, target))
+        elif tag == "i":
+            items.append(_Item(rid, goal_id, text, module_id, quiz_id, scenario_id, at, done_at))
+        elif tag == "m":
+            modules[module_id] = at
+        elif tag == "q":
+            attempts.setdefault(quiz_id, []).append((at, percent))
+        else:
+            runs.setdefault(scenario_id, []).append((at, text, None))
+    if found is None:
+        return None
+    states = {item.id: _state_of(item, modules, attempts, runs) for item in items}
+    parts = []
+    for goal_id, category_id, baseline, target in goals:
+        goal_items = [states[i.id] for i in items if i.goal_id == goal_id]
+        fig = current.get(category_id, NO_EVIDENCE)
+        parts.append(goal_progress(sum(1 for st in goal_items if st.done), len(goal_items), baseline, fig.value,
+                                   target))
+    loose = [states[i.id] for i in items if i.goal_id is None]
+    return PlanSummary(found[0], found[1], plan_progress(parts, sum(1 for st in loose if st.done), len(loose)))
