@@ -15,7 +15,6 @@ import dataclasses
 import functools
 import gc
 import hashlib
-import itertools
 import mimetypes
 import operator
 
@@ -221,6 +220,9 @@ def _import_files(sources, format, category, dry_run, author, origin, translatab
 
 def _duplicate_idnumbers(parsed, translatable=False):
     """Per file, an error for each idnumber used twice across the import."""
+    idnumbers = [q.idnumber for p in parsed for q in p.questions if q.idnumber]
+    if len(set(idnumbers)) == len(idnumbers):  # the usual case: none is, no need to say where each is
+        return None
     seen, problems = {}, []
     for p in parsed:
         mine = []
@@ -328,7 +330,8 @@ def store_questions(questions, source_of=None, author=None, origin="import", not
                              get_source(id(q), "")[:255], note, author_id, stamp))
             if q.files:
                 file_rows.append((len(versions) - 1, q.files))
-            tag_rows.extend(zip(itertools.repeat(question_id, len(tags)), tags, strict=True))
+            for tag in tags:
+                tag_rows.append((question_id, tag))
     if versions:
         version_ids = _insert_returning_ids(QuestionVersion.__table__, versions, _VERSION_COLUMNS)
         files = [{"version_id": version_ids[i], "name": name, "data": blob,
@@ -393,14 +396,14 @@ def _insert_returning_ids(table, rows, columns):
     PostgreSQL returns the ids in parameter order from SQLAlchemy's batched INSERT … RETURNING.
     SQLite cannot order RETURNING across a multi-row insert (SQLAlchemy would fall back to one
     statement per row), and needs none: inside our write transaction nobody else inserts, and SQLite
-    gives each new row max(id) + 1, so our rows are exactly the last ``len(rows)`` ids, in order."""
+    gives each new row max(id) + 1, so our rows are exactly the last ``len(rows)`` ids, in order, one
+    after the other: the ``len(rows)`` ids up to the largest (read as one value, not 10,000 rows)."""
     if db.session.get_bind().dialect.name != "sqlite":
         return db.session.execute(insert(table).returning(table.c.id, sort_by_parameter_order=True),
                                   [dict(zip(columns, row, strict=True)) for row in rows]).scalars().all()
     _bulk_insert(table, rows, columns)
-    found = db.session.connection().exec_driver_sql(
-        f"SELECT id FROM {table.name} ORDER BY id DESC LIMIT ?", (len(rows),)).fetchall()  # noqa: S608
-    return [row[0] for row in reversed(found)]
+    last = db.session.connection().exec_driver_sql(f"SELECT max(id) FROM {table.name}").scalar()  # noqa: S608
+    return list(range(last - len(rows) + 1, last + 1))
 
 
 def _bulk_insert(table, rows, columns=None):

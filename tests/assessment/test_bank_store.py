@@ -173,3 +173,26 @@ def test_sync_retires_questions_gone_from_the_files(app, tmp_path):
     assert result.counts["questions_retired"] > 20
     row = db.session.scalar(db.select(Question).filter_by(idnumber="KT-CAR-001"))
     assert row.retired
+
+
+def test_new_rows_get_their_own_versions_and_tags_after_deleted_rows(app):
+    """The SQLite bulk insert works the new ids out from the largest id: rows deleted before an
+    import (ids reused) must not shift versions or tags onto other questions."""
+    _import(SMALL)
+    deleted = _row("T-002").id  # the largest id: SQLite gives it again to the next new row
+    db.session.delete(_row("T-002"))
+    db.session.commit()
+    more = SMALL.replace("T-001", "T-003").replace("T-002", "T-004").replace("level-3", "level-2")
+    report = _import(more)
+    db.session.commit()
+    assert report["created"] == 2
+    for idnumber, name, level in (("T-001", "T-001 漏斗式提问", "level-4"), ("T-003", "T-003 漏斗式提问", "level-4"),
+                                  ("T-004", "T-004 流失阶段", "level-2")):
+        row = _row(idnumber)
+        version = bank.current_version(row)
+        assert version.question_id == row.id and version.name == name and row.name == name
+        assert level in row.tags and bank.load_questions([row])[0].name == name
+    assert _row("T-003").id == deleted
+    ids = [_row(i).id for i in ("T-001", "T-003", "T-004")]
+    assert sorted(db.session.scalars(db.select(QuestionVersion.question_id).where(
+        QuestionVersion.question_id.in_(ids)))) == sorted(ids)

@@ -92,12 +92,12 @@ class _Block:
     ``lines`` are ``(file line number, line stripped, line as written)``. The offsets of the lines
     are worked out only when a line or column is asked for (a clean file rarely asks)."""
 
-    __slots__ = ("comments", "escaped", "parts", "numbers", "raws", "maps", "base", "text", "first", "_starts")
+    __slots__ = ("comments", "escaped", "parts", "raws", "maps", "base", "text", "first", "_starts")
 
     def __init__(self, lines):
         comments, parts, maps = [], [], None
         for _number, line, _raw in lines:
-            if line[:2] == "//":
+            if line.startswith("//"):
                 comments.append(line)
                 parts.append(" ")
             elif "\\" in line:
@@ -109,7 +109,6 @@ class _Block:
             else:
                 parts.append(line)
         self.comments, self.parts, self.maps, self.escaped = comments, parts, maps or {}, maps is not None
-        self.numbers = [number for number, _line, _raw in lines]
         self.raws = lines
         self._starts = None
         # the lines are stripped and not empty, so the text starts at the first line that is not a comment
@@ -120,9 +119,9 @@ class _Block:
                 break
             first += 1
         if first == len(parts):
-            self.base, self.text, self.first = 0, "", self.numbers[0]
+            self.base, self.text, self.first = 0, "", lines[0][0]
             return
-        self.first = self.numbers[first]
+        self.first = lines[first][0]
         self.base = 2 * first  # " \n" per comment line before it
         self.text = "\n".join(parts[first:]).rstrip(PHP_WHITESPACE) if first + 1 < len(parts) else parts[first]
 
@@ -138,7 +137,7 @@ class _Block:
 
     def line(self, offset: int) -> int:
         """The file line of an offset into ``self.text``."""
-        return self.numbers[max(0, bisect_right(self.starts, offset + self.base) - 1)]
+        return self.raws[max(0, bisect_right(self.starts, offset + self.base) - 1)][0]
 
     def column(self, offset: int) -> int:
         """The 1-based column (in the line as written) of an offset into ``self.text``."""
@@ -230,15 +229,15 @@ class GiftReader:
         offset = 0  # offset of text[0] in b.text
         name = None
         if text.startswith("::"):
-            text, offset = text[2:], 2
-            end = text.find("::")
+            end = text.find("::", 2)
             if end == -1:
                 self.out.warn(first_line, Message(N_("'::' opens a question name that is never closed with '::'")))
+                text, offset = text[2:], 2
             else:
-                name = clean_name(_post(text[:end]) if b.escaped else text[:end])
+                name = clean_name(_post(text[2:end]) if b.escaped else text[2:end])
                 rest = text[end + 2:]
                 text = rest.strip(PHP_WHITESPACE)
-                offset += end + 2 + len(rest) - len(rest.lstrip(PHP_WHITESPACE))
+                offset = end + 2 + len(rest) - len(rest.lstrip(PHP_WHITESPACE))
                 if not name:
                     self.out.warn(first_line, Message(N_("the question name between '::' and '::' is empty")))
                     name = None
@@ -250,7 +249,8 @@ class GiftReader:
     def idnumber_and_tags(self, comments):
         if not comments:
             return None, []
-        joined = "\n".join(comments) + "\n"
+        # (neither pattern matches across a line end, so the lines can simply be joined)
+        joined = comments[0] if len(comments) == 1 else "\n".join(comments)
         idnumber = None
         m = _ID.search(joined) if "[id:" in joined else None
         if m:
@@ -269,21 +269,22 @@ class _Parse:
     def __init__(self, reader, block, text, offset, name, first_line):
         self.reader, self.b, self.text, self.offset, self.name = reader, block, text, offset, name
         self.first_line = first_line
+        self.escaped = block.escaped  # read for every piece of text
         self.problems = []  # (severity, line, message, column)
 
     def post(self, text):
-        return text.translate(_UNESCAPE) if self.b.escaped else text
+        return text.translate(_UNESCAPE) if self.escaped else text
 
     def fmt(self, text, default):
         """Moodle's parse_text_with_format: an optional ``[html]``, ``[moodle]``, ``[plain]`` or
         ``[markdown]`` prefix, then the text unescaped and trimmed."""
         fmt = default
-        if text[:1] == "[":
+        if text.startswith("["):
             end = text.find("]")
             if end != -1 and text[1:end] in FORMATS:
                 fmt = text[1:end]
                 text = text[end + 1:]
-        if self.b.escaped:
+        if self.escaped:
             text = text.translate(_UNESCAPE)
         return text.strip(PHP_WHITESPACE), fmt
 
@@ -312,6 +313,8 @@ class _Parse:
             self.problems.append((severity, self.line(pos), message, self.b.column(self.offset + pos)))
 
     def flush(self, name):
+        if not self.problems:
+            return
         out = self.reader.out
         for severity, line, message, *column in self.problems:
             (out.error if severity == "error" else out.warn)(line, message, name, column[0] if column else None)
@@ -354,7 +357,8 @@ class _Parse:
             answertext = answertext[:gf_at].strip(PHP_WHITESPACE)
 
         qtext, qformat = self.fmt(questiontext, "moodle")
-        general, _gformat = self.fmt(general.strip(PHP_WHITESPACE), qformat)
+        if general:  # (fmt of an empty text is the empty text)
+            general = self.fmt(general.strip(PHP_WHITESPACE), qformat)[0]
         name = self.name or default_name(qtext, qformat)
         idnumber, tags = self.reader.idnumber_and_tags(self.b.comments)
 
@@ -448,7 +452,7 @@ class _Parse:
 
     def _weight(self, pos, piece):
         """(fraction or None when invalid, rest of the piece)."""
-        if piece[:1] != "%":  # neither pattern can match
+        if not piece.startswith("%"):  # neither pattern can match
             return None, piece
         m = _WEIGHT.match(piece)
         if not m:
@@ -467,10 +471,8 @@ class _Parse:
     def _comment(self, piece, fmt):
         if "#" not in piece:
             return self.fmt(piece.strip(PHP_WHITESPACE), fmt)[0], ""
-        bits = piece.split("#", 1)
-        text, _f = self.fmt(bits[0].strip(PHP_WHITESPACE), fmt)
-        feedback = self.fmt(bits[1].strip(PHP_WHITESPACE), fmt)[0] if len(bits) > 1 else ""
-        return text, feedback
+        text, _hash, feedback = piece.partition("#")
+        return self.fmt(text.strip(PHP_WHITESPACE), fmt)[0], self.fmt(feedback.strip(PHP_WHITESPACE), fmt)[0]
 
     # ------------------------------------------------------------------ types
 
@@ -486,7 +488,7 @@ class _Parse:
         for pos, piece in pieces:
             if piece.startswith("="):
                 fraction, piece = 1.0, piece[1:]
-                weight = _WEIGHT.match(piece) if piece[:1] == "%" else None
+                weight = _WEIGHT.match(piece) if piece.startswith("%") else None
                 if weight:
                     self.warn(pos, Message(N_("'=%(weight)s' in a multiple-choice question: '=' makes the option "
                                               "fully right and '%(weight)s' stays part of its text; write ~%(weight)s "
