@@ -192,7 +192,8 @@ def test_new_rows_get_their_own_versions_and_tags_after_deleted_rows(app):
         version = bank.current_version(row)
         assert version.question_id == row.id and version.name == name and row.name == name
         assert level in row.tags and bank.load_questions([row])[0].name == name
-    assert _row("T-003").id == deleted
+    if db.engine.dialect.name == "sqlite":  # PostgreSQL's sequence never gives an id again
+        assert _row("T-003").id == deleted
     ids = [_row(i).id for i in ("T-001", "T-003", "T-004")]
     assert sorted(db.session.scalars(db.select(QuestionVersion.question_id).where(
         QuestionVersion.question_id.in_(ids)))) == sorted(ids)
