@@ -130,3 +130,70 @@ def load(port, payloads, seconds, connections=16, processes=2):
     return {"rps": ok / elapsed, "ok": ok, "errors": sum(r["errors"] for r in results),
             "p50_ms": 1000 * statistics.median(latencies) if latencies else None,
             "p99_ms": 1000 * latencies[int(len(latencies) * 0.99) - 1] if latencies else None}
+
+
+def sign_in(port, username, password):
+    """Sign in through the login form (CSRF token and all); the session cookie as a Cookie header."""
+    import http.cookiejar
+    import re
+    import urllib.parse
+
+    jar = http.cookiejar.CookieJar()
+    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+    opener.addheaders = [("User-Agent", "kamtrain-bench")]
+    base = f"http://127.0.0.1:{port}"
+    page = opener.open(base + "/login").read().decode()
+    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
+    opener.open(base + "/login", urllib.parse.urlencode(
+        {"csrf_token": token, "username": username, "password": password}).encode()).read()
+    return "; ".join(f"{c.name}={c.value}" for c in jar)
+
+
+def sqlite_per_worker(path):
+    """For a baseline app: a function giving this worker's own SQLite connection (gunicorn forks the
+    workers after loading the app; a sync worker serves one request at a time)."""
+    import sqlite3
+
+    connections = {}
+
+    def connection():
+        pid = os.getpid()
+        if pid not in connections:
+            connections[pid] = sqlite3.connect(path, check_same_thread=False)
+        return connections[pid]
+
+    return connection
+
+
+def page_arguments(description, connections):
+    """--quick / --seconds / --repeat / --connections of the page benchmarks: (args, seconds, repeat)."""
+    import argparse
+
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--quick", action="store_true", help="shorter runs (under a minute)")
+    parser.add_argument("--seconds", type=float, default=None, help="length of each run")
+    parser.add_argument("--repeat", type=int, default=None)
+    parser.add_argument("--connections", type=int, default=connections)
+    args = parser.parse_args()
+    return args, args.seconds or (3.0 if args.quick else 10.0), args.repeat or (3 if args.quick else 5)
+
+
+def compare_pages(product_port, product_requests, baseline_port, baseline_requests, seconds, repeat, connections):
+    """Check the product answers 200, warm both up, then interleave ``repeat`` runs of each; the
+    medians of requests per second as (product, baseline)."""
+    check = load(product_port, product_requests[:2], 0.5, connections=2)
+    if check["errors"] or not check["ok"]:
+        raise RuntimeError(f"the product page does not answer 200: {check}")
+    load(baseline_port, baseline_requests, 1.0, connections)  # warm-up
+    load(product_port, product_requests, 1.0, connections)
+    product_rps, baseline_rps = [], []
+    for i in range(repeat):
+        b = load(baseline_port, baseline_requests, seconds, connections)
+        p = load(product_port, product_requests, seconds, connections)
+        if p["errors"] or b["errors"]:
+            raise RuntimeError(f"errors under load: product {p['errors']}, baseline {b['errors']}")
+        product_rps.append(p["rps"])
+        baseline_rps.append(b["rps"])
+        print(f"rep {i + 1}: product {p['rps']:.0f} req/s (p50 {p['p50_ms']:.1f} ms, p99 {p['p99_ms']:.1f} ms),"
+              f" baseline {b['rps']:.0f} req/s (p50 {b['p50_ms']:.1f} ms)", file=sys.stderr)
+    return statistics.median(product_rps), statistics.median(baseline_rps)

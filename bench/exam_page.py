@@ -14,10 +14,8 @@ asks for at least 0.7.
     python bench/exam_page.py [--quick]
 """
 
-import argparse
 import json
 import os
-import statistics
 import sys
 import tempfile
 import warnings
@@ -26,7 +24,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench._http import load, request_bytes, start_gunicorn, stop  # noqa: E402
+from bench._http import (  # noqa: E402
+    compare_pages,
+    page_arguments,
+    request_bytes,
+    sign_in,
+    sqlite_per_worker,
+    start_gunicorn,
+    stop,
+)
 
 SECRET = "bench-secret-key-not-for-production"
 PASSWORD = "bench-password-1"
@@ -41,20 +47,12 @@ BASELINE_TEMPLATE = """<!doctype html>
 def baseline_app():
     """The bare Flask app (gunicorn 'bench.exam_page:baseline_app()'): one indexed SELECT, one render of a
     template compiled once, one SQLite connection per worker (a sync worker serves one request at a time)."""
-    import sqlite3
-
     from flask import Flask, abort
 
     app = Flask(__name__)
     path = os.environ["BENCH_SQLITE_PATH"]
     template = app.jinja_env.from_string(BASELINE_TEMPLATE)
-    connections = {}
-
-    def connection():
-        pid = os.getpid()  # gunicorn forks the workers after loading the app
-        if pid not in connections:
-            connections[pid] = sqlite3.connect(path, check_same_thread=False)
-        return connections[pid]
+    connection = sqlite_per_worker(path)
 
     @app.route("/healthz")
     def healthz():
@@ -119,32 +117,8 @@ def prepare(tmp):
     return db_path, attempt_id, positions, version_ids
 
 
-def sign_in(port):
-    import http.cookiejar
-    import re
-    import urllib.parse
-    import urllib.request
-
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    opener.addheaders = [("User-Agent", "kamtrain-bench")]
-    base = f"http://127.0.0.1:{port}"
-    page = opener.open(base + "/login").read().decode()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    opener.open(base + "/login", urllib.parse.urlencode(
-        {"csrf_token": token, "username": "bench", "password": PASSWORD}).encode()).read()
-    return "; ".join(f"{c.name}={c.value}" for c in jar)
-
-
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="shorter runs (under a minute)")
-    parser.add_argument("--seconds", type=float, default=None, help="length of each run")
-    parser.add_argument("--repeat", type=int, default=None)
-    parser.add_argument("--connections", type=int, default=16)
-    args = parser.parse_args()
-    seconds = args.seconds or (3.0 if args.quick else 10.0)
-    repeat = args.repeat or (3 if args.quick else 5)
+    args, seconds, repeat = page_arguments(__doc__.splitlines()[0], connections=16)
 
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -155,29 +129,15 @@ def main():
         product, product_port = start_gunicorn("kamtrain:create_app()", env)
         baseline, baseline_port = start_gunicorn("bench.exam_page:baseline_app()", env)
         try:
-            cookie = sign_in(product_port)
+            cookie = sign_in(product_port, "bench", PASSWORD)
             product_requests = [request_bytes(f"/attempts/{attempt_id}?page={p}", product_port, cookie)
                                 for p in positions]
             baseline_requests = [request_bytes(f"/q/{v}", baseline_port) for v in version_ids]
-            check = load(product_port, product_requests[:2], 0.5, connections=2)
-            if check["errors"] or not check["ok"]:
-                raise RuntimeError(f"the product page does not answer 200: {check}")
-            load(baseline_port, baseline_requests, 1.0, args.connections)  # warm-up
-            load(product_port, product_requests, 1.0, args.connections)
-            product_rps, baseline_rps = [], []
-            for i in range(repeat):
-                b = load(baseline_port, baseline_requests, seconds, args.connections)
-                p = load(product_port, product_requests, seconds, args.connections)
-                if p["errors"] or b["errors"]:
-                    raise RuntimeError(f"errors under load: product {p['errors']}, baseline {b['errors']}")
-                product_rps.append(p["rps"])
-                baseline_rps.append(b["rps"])
-                print(f"rep {i + 1}: product {p['rps']:.0f} req/s (p50 {p['p50_ms']:.1f} ms, p99 {p['p99_ms']:.1f} ms),"
-                      f" baseline {b['rps']:.0f} req/s (p50 {b['p50_ms']:.1f} ms)", file=sys.stderr)
+            product_median, baseline_median = compare_pages(product_port, product_requests, baseline_port,
+                                                            baseline_requests, seconds, repeat, args.connections)
         finally:
             stop(product)
             stop(baseline)
-    product_median, baseline_median = statistics.median(product_rps), statistics.median(baseline_rps)
     print(json.dumps({"bench": "exam_page", "ratio": round(product_median / baseline_median, 4), "goal": 0.7,
                       "product": round(product_median, 1), "baseline": round(baseline_median, 1), "unit": "req/s",
                       "connections": args.connections, "workers": 2, "database": "sqlite", "repeat": repeat,

@@ -15,11 +15,9 @@ second are compared. ratio = product ÷ baseline (higher is better); the issue a
     python bench/trainee_report_page.py [--quick]
 """
 
-import argparse
 import json
 import os
 import random
-import statistics
 import sys
 import tempfile
 import warnings
@@ -29,7 +27,15 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench._http import load, request_bytes, start_gunicorn, stop  # noqa: E402
+from bench._http import (  # noqa: E402
+    compare_pages,
+    page_arguments,
+    request_bytes,
+    sign_in,
+    sqlite_per_worker,
+    start_gunicorn,
+    stop,
+)
 
 SECRET = "bench-secret-key-not-for-production"
 PASSWORD = "bench-password-1"
@@ -44,21 +50,13 @@ BASELINE_TEMPLATE = """<!doctype html>
 
 def baseline_app():
     """The bare Flask app (gunicorn 'bench.trainee_report_page:baseline_app()'): one GROUP BY, one render."""
-    import sqlite3
-
     from flask import Flask
 
     app = Flask(__name__)
     path = os.environ["BENCH_SQLITE_PATH"]
     user_id = int(os.environ["BENCH_USER_ID"])
     template = app.jinja_env.from_string(BASELINE_TEMPLATE)
-    connections = {}
-
-    def connection():
-        pid = os.getpid()
-        if pid not in connections:
-            connections[pid] = sqlite3.connect(path, check_same_thread=False)
-        return connections[pid]
+    connection = sqlite_per_worker(path)
 
     @app.route("/healthz")
     def healthz():
@@ -135,31 +133,8 @@ def prepare(tmp):
     return db_path, user_id
 
 
-def sign_in(port):
-    import http.cookiejar
-    import re
-    import urllib.parse
-    import urllib.request
-
-    jar = http.cookiejar.CookieJar()
-    opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    base = f"http://127.0.0.1:{port}"
-    page = opener.open(base + "/login").read().decode()
-    token = re.search(r'name="csrf_token" type="hidden" value="([^"]+)"', page).group(1)
-    opener.open(base + "/login", urllib.parse.urlencode(
-        {"csrf_token": token, "username": "bench", "password": PASSWORD}).encode()).read()
-    return "; ".join(f"{c.name}={c.value}" for c in jar)
-
-
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--quick", action="store_true", help="shorter runs (under a minute)")
-    parser.add_argument("--seconds", type=float, default=None)
-    parser.add_argument("--repeat", type=int, default=None)
-    parser.add_argument("--connections", type=int, default=8)
-    args = parser.parse_args()
-    seconds = args.seconds or (3.0 if args.quick else 10.0)
-    repeat = args.repeat or (3 if args.quick else 5)
+    args, seconds, repeat = page_arguments(__doc__.splitlines()[0], connections=8)
 
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
@@ -170,28 +145,14 @@ def main():
         product, product_port = start_gunicorn("kamtrain:create_app()", env)
         baseline, baseline_port = start_gunicorn("bench.trainee_report_page:baseline_app()", env)
         try:
-            cookie = sign_in(product_port)
+            cookie = sign_in(product_port, "bench", PASSWORD)
             product_requests = [request_bytes("/gaps/", product_port, cookie)]
             baseline_requests = [request_bytes("/report", baseline_port)]
-            check = load(product_port, product_requests, 0.5, connections=2)
-            if check["errors"] or not check["ok"]:
-                raise RuntimeError(f"the product page does not answer 200: {check}")
-            load(baseline_port, baseline_requests, 1.0, args.connections)  # warm-up
-            load(product_port, product_requests, 1.0, args.connections)
-            product_rps, baseline_rps = [], []
-            for i in range(repeat):
-                b = load(baseline_port, baseline_requests, seconds, args.connections)
-                p = load(product_port, product_requests, seconds, args.connections)
-                if p["errors"] or b["errors"]:
-                    raise RuntimeError(f"errors under load: product {p['errors']}, baseline {b['errors']}")
-                product_rps.append(p["rps"])
-                baseline_rps.append(b["rps"])
-                print(f"rep {i + 1}: product {p['rps']:.0f} req/s (p50 {p['p50_ms']:.1f} ms), "
-                      f"baseline {b['rps']:.0f} req/s (p50 {b['p50_ms']:.1f} ms)", file=sys.stderr)
+            product_median, baseline_median = compare_pages(product_port, product_requests, baseline_port,
+                                                            baseline_requests, seconds, repeat, args.connections)
         finally:
             stop(product)
             stop(baseline)
-    product_median, baseline_median = statistics.median(product_rps), statistics.median(baseline_rps)
     print(json.dumps({"bench": "trainee_report_page", "ratio": round(product_median / baseline_median, 4),
                       "goal": 0.5, "product": round(product_median, 1), "baseline": round(baseline_median, 1),
                       "unit": "req/s", "connections": args.connections, "workers": 2, "database": "sqlite",
