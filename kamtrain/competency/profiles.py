@@ -80,11 +80,12 @@ def figures(user_ids, as_of=None):
 
 
 @dataclass
-class CategoryRow:
+class Judged:
+    """A figure in one category against a target level's profile: what every report row shows."""
+
     category: Category
     figure: Figure
     target: int | None  # the target level's profile (the level being worked towards)
-    current_target: int | None  # the profile of the level held, if any
 
     @property
     def value(self):
@@ -101,6 +102,11 @@ class CategoryRow:
     @property
     def shortfall(self):
         return proficiency.shortfall(self.figure.value, self.target)
+
+
+@dataclass
+class CategoryRow(Judged):
+    current_target: int | None  # the profile of the level held, if any
 
 
 @dataclass

@@ -16,6 +16,7 @@ from kamtrain.competency import proficiency
 from kamtrain.competency.models import Evidence
 from kamtrain.competency.proficiency import MIN_AMOUNT, NO_EVIDENCE, Figure
 from kamtrain.competency.profiles import (
+    Judged,
     categories,
     figures,
     level_of,
@@ -30,27 +31,8 @@ from kamtrain.core.db import db, utcnow
 
 
 @dataclass
-class Cell:
-    category: object
-    figure: Figure
-    target: int | None
+class Cell(Judged):
     before: Figure  # a quarter ago
-
-    @property
-    def value(self):
-        return self.figure.shown
-
-    @property
-    def gap(self):
-        return proficiency.gap(self.figure.value, self.target)
-
-    @property
-    def gap_class(self):
-        return proficiency.gap_class(self.figure.value, self.target, self.figure.reliable)
-
-    @property
-    def shortfall(self):
-        return proficiency.shortfall(self.figure.value, self.target)
 
     @property
     def change(self):
