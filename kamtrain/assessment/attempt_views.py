@@ -145,24 +145,6 @@ def _page_labels(lang):
     return labels
 
 
-_CHROME = {}
-
-
-def _chrome(lang):
-    """What the layout (exams/_exam_layout.html) looks up on every page: the same for every request of
-    a worker in a language under one mount point."""
-    key = (lang, request.script_root)
-    chrome = _CHROME.get(key)
-    if chrome is None:
-        if len(_CHROME) >= 64:
-            _CHROME.clear()
-        chrome = _CHROME[key] = {
-            "lang": lang, "brand": Markup(escape(gettext("kamtrain"))),
-            "css": url_for("static", filename="css/kamtrain.css"), "icon": url_for("static", filename="favicon.svg"),
-            "js": url_for("static", filename="js/attempt.js"), "home": url_for("quizzes.index")}
-    return chrome
-
-
 def _nav_labels():
     labels = _page_labels(current_language())
     return {"question": labels["nav_question"], "answered": labels["nav_answered"]}
@@ -259,7 +241,7 @@ def page(attempt_id):
     seconds_left = None if head.deadline is None else max(0, int((head.deadline - utcnow()).total_seconds()))
     title = (head.title_en if lang == "en" else None) or head.title_zh or ""
     return render_template(
-        "exams/attempt.html", chrome=_chrome(lang), t=labels, base=base, title=title,
+        "exams/attempt.html", t=labels, base=base, title=title,
         kind=labels["kinds"].get(head.kind, head.kind), number=head.number, views=views, total=total,
         navigator=navigator_markup(navigator, current, show_all, lang),
         current=current, show_all=show_all, seconds_left=seconds_left,
