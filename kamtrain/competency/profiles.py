@@ -145,11 +145,12 @@ class Profile:
         return sum(1 for r in self.rows if r.figure.reliable)
 
 
-def profile(user, as_of=None, cats=None, found=None):
-    """A trainee's profile against the targets of their target level and their current level.
+def profile(user, as_of=None, cats=None, found=None, towards=None):
+    """A trainee's profile against the targets of their target level (or of level ``towards``, e.g.
+    the level a development plan works towards) and of their current level.
     ``found``: the user's figures when the caller has them already ({category_id: Figure})."""
     cats = cats if cats is not None else categories()
-    target_level = level_of(user.track, user.target_level)
+    target_level = level_of(user.track, towards or user.target_level)
     current_level = level_of(user.track, user.current_level)
     targets, current = targets_of(target_level), targets_of(current_level)
     if found is None:

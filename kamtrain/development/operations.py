@@ -9,7 +9,7 @@ from kamtrain.accounts.operations import audit
 from kamtrain.accounts.roles import Role
 from kamtrain.assessment import quiz_operations
 from kamtrain.competency.models import Category, Indicator
-from kamtrain.competency.profiles import level_of, profile, targets_of
+from kamtrain.competency.profiles import profile
 from kamtrain.content.models import Module, ModuleProgress
 from kamtrain.core.db import db, utcnow
 from kamtrain.core.errors import DomainError
@@ -103,13 +103,9 @@ def catalogue(user):
 def gap_inputs(user, now=None, level=None):
     """The profile's rows as the generator takes them, against the target of ``level`` (default: the
     level the user works towards)."""
-    prof = profile(user, now)
-    targets = None
-    if level is not None and level != user.target_level:
-        targets = targets_of(level_of(user.track, level))
+    prof = profile(user, now, towards=level)
     return prof, [gen.GapInput(r.category.id, r.category.code, (r.category.name_zh, r.category.name_en),
-                               r.figure.value, r.figure.reliable,
-                               r.target if targets is None else targets.get(r.category.id)) for r in prof.rows]
+                               r.figure.value, r.figure.reliable, r.target) for r in prof.rows]
 
 
 def _practice_quiz(code):

@@ -90,7 +90,7 @@ def plan_pdf(plan, lang="zh"):
     st = _styles(font)
     person = plan.user
     state = plan_state(plan)
-    prof = profile(person)
+    prof = profile(person, towards=plan.level)  # the plan's targets, as its goals were set
     track = db.session.get(TrackInfo, person.track) if person.track else None
 
     def p(text, style="base"):

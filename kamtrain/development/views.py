@@ -66,7 +66,7 @@ def _refused(plan, error):
 
 def _page(plan, person):
     state = plan_state(plan) if plan else None
-    prof = profile(person)
+    prof = profile(person, towards=plan.level if plan else None)  # the plan's targets, as its goals were set
     return render_template("development/plan.html", plan=plan, state=state, person=person, profile=prof,
                            radar=radar_for(prof, "plan-radar"), form=FlaskForm(),
                            own=person.id == current_user.id, leads=ops.may_lead(current_user, person),

@@ -77,3 +77,29 @@ def test_cli_lists_plans_due_for_review(app, team_with_leader):
     assert user.username not in runner.invoke(args=["pdp", "due"]).output
     result = runner.invoke(args=["pdp", "due", "--days", "120"])
     assert result.exit_code == 0 and user.username in result.output
+
+
+@needs_poppler
+def test_a_plan_towards_the_next_level_shows_that_levels_targets(app, client, login_as, tmp_path):
+    """Level 4's targets met, the plan works towards level 3: the PDF and the plan page measure
+    against level 3 (its legend and its target values), not the level 4 the trainee was set."""
+    from flask_babel import force_locale
+
+    from kamtrain.development.pdf import plan_pdf
+    from tests.competency.helpers import add_evidence, trainee
+
+    user = trainee(level=4)
+    for code in ("information", "consultative_selling", "communication", "customer_service"):
+        for _ in range(5):
+            add_evidence(user, code, 0.4, days=2)
+    plan = ops.generate_plan(user, user)
+    db.session.flush()
+    assert plan.level == 3
+    with app.app_context(), force_locale("en"):
+        path = tmp_path / "next.pdf"
+        path.write_bytes(plan_pdf(plan, lang="en"))
+    text = subprocess.run(["pdftotext", str(path), "-"], capture_output=True, text=True, check=True).stdout
+    assert "Target: Level 3" in text and "Target: Level 4" not in text
+    login_as(user)
+    page = client.get(f"/plan/{plan.id}").get_data(as_text=True)
+    assert "目标：三级" in page and "目标：四级" not in page  # the radar's legend
