@@ -178,22 +178,35 @@ def page_arguments(description, connections):
     return args, args.seconds or (3.0 if args.quick else 10.0), args.repeat or (3 if args.quick else 5)
 
 
-def compare_pages(product_port, product_requests, baseline_port, baseline_requests, seconds, repeat, connections):
-    """Check the product answers 200, warm both up, then interleave ``repeat`` runs of each; the
-    medians of requests per second as (product, baseline)."""
-    check = load(product_port, product_requests[:2], 0.5, connections=2)
-    if check["errors"] or not check["ok"]:
-        raise RuntimeError(f"the product page does not answer 200: {check}")
-    load(baseline_port, baseline_requests, 1.0, connections)  # warm-up
-    load(product_port, product_requests, 1.0, connections)
-    product_rps, baseline_rps = [], []
+def interleave(pages, seconds, repeat, connections):
+    """Medians of requests per second for several pages measured in turn, ``repeat`` times over.
+
+    ``pages`` maps a name to (port, requests); each page is checked to answer 200 and warmed up
+    first, then every repetition runs each page once in the given order, so that a noisy moment
+    touches them all alike. Returns {name: median req/s}."""
+    for name, (port, requests) in pages.items():
+        check = load(port, requests[:2], 0.5, connections=2)
+        if check["errors"] or not check["ok"]:
+            raise RuntimeError(f"{name} does not answer 200: {check}")
+    for port, requests in pages.values():
+        load(port, requests, 1.0, connections)  # warm-up
+    runs = {name: [] for name in pages}
     for i in range(repeat):
-        b = load(baseline_port, baseline_requests, seconds, connections)
-        p = load(product_port, product_requests, seconds, connections)
-        if p["errors"] or b["errors"]:
-            raise RuntimeError(f"errors under load: product {p['errors']}, baseline {b['errors']}")
-        product_rps.append(p["rps"])
-        baseline_rps.append(b["rps"])
-        print(f"rep {i + 1}: product {p['rps']:.0f} req/s (p50 {p['p50_ms']:.1f} ms, p99 {p['p99_ms']:.1f} ms),"
-              f" baseline {b['rps']:.0f} req/s (p50 {b['p50_ms']:.1f} ms)", file=sys.stderr)
-    return statistics.median(product_rps), statistics.median(baseline_rps)
+        line = []
+        for name, (port, requests) in pages.items():
+            result = load(port, requests, seconds, connections)
+            if result["errors"]:
+                raise RuntimeError(f"errors under load: {name} {result['errors']}")
+            runs[name].append(result["rps"])
+            line.append(f"{name} {result['rps']:.0f} req/s (p50 {result['p50_ms']:.1f} ms, "
+                        f"p99 {result['p99_ms']:.1f} ms)")
+        print(f"rep {i + 1}: " + ", ".join(line), file=sys.stderr)
+    return {name: statistics.median(values) for name, values in runs.items()}
+
+
+def compare_pages(product_port, product_requests, baseline_port, baseline_requests, seconds, repeat, connections):
+    """The product page against its baseline, interleaved; the medians of requests per second as
+    (product, baseline)."""
+    medians = interleave({"baseline": (baseline_port, baseline_requests),
+                          "product": (product_port, product_requests)}, seconds, repeat, connections)
+    return medians["product"], medians["baseline"]
