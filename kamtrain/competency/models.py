@@ -171,9 +171,10 @@ class Evidence(db.Model):
         CheckConstraint("source_kind IN ('quiz', 'exam', 'essay', 'scenario', 'self', 'leader', 'observation')",
                         name="source_kind"),
         # Covers the gap reports' GROUP BY user, category (and a trainee's trend by date): the sums are
-        # read from the index alone (kamtrain/competency/profiles.py).
+        # read from the index alone (kamtrain/competency/profiles.py). The id, the newest of which is
+        # the fingerprint of a trainee's evidence, is in every SQLite index and INCLUDEd on PostgreSQL.
         Index("ix_competency_evidence_profile", "user_id", "category_id", "occurred_at", "profile_weight",
-              "profile_points", "score"),
+              "profile_points", "score", postgresql_include=["id"]),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

@@ -199,3 +199,20 @@ def test_exports_csv_with_bom_and_xlsx(app):
     summary = list(wb.worksheets[1].iter_rows(values_only=True))
     assert len(summary) == 13
     wb.close()
+
+
+def test_a_trainees_sums_and_fingerprint_are_read_from_the_covering_index_alone():
+    """The trainee report's per-category sums with the newest evidence id: an index-only read on both
+    databases (SQLite keeps the row id in every index; PostgreSQL INCLUDEs it)."""
+    conn = db.session.connection()
+    compiled = profiles._now_statement().compile(dialect=conn.dialect)
+    params = compiled.construct_params({"user_id": 1, "now": utcnow()})
+    args = tuple(params[k] for k in compiled.positiontup) if compiled.positional else params
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("SET LOCAL enable_seqscan = off")  # a near-empty table: make the planner
+        conn.exec_driver_sql("SET LOCAL enable_bitmapscan = off")  # show what the index can answer
+        plan = "\n".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + compiled.string, args))
+        assert "Index Only Scan using ix_competency_evidence_profile" in plan, plan
+    else:
+        plan = "\n".join(r[-1] for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + compiled.string, args))
+        assert "USING COVERING INDEX ix_competency_evidence_profile" in plan, plan
