@@ -177,6 +177,13 @@ def test_unsupported_types_are_errors_with_position(qtype):
     assert (error.line, error.question) == (4, "Calc") and f"'{qtype}' is not supported" in error.message
 
 
+def test_an_unsupported_question_without_a_name_is_placed_by_line_and_column_only():
+    p = quiz(question("essay"), '<question type="ddmatch"><questiontext><text>x</text></questiontext></question>')
+    [error] = p.errors
+    assert (error.line, error.question) == (4, None) and error.column is not None
+    assert error.as_dict()["question"] is None  # no made-up English label in any language
+
+
 def test_not_well_formed_is_one_error_with_line_and_column():
     p = xml("<quiz>\n<question type='essay'>\n<name><text>x</name>\n</question></quiz>")
     [error] = p.errors

@@ -250,7 +250,7 @@ class XmlReader:
             qtype = "cloze"
         if qtype not in ("multichoice", "truefalse", "shortanswer", "numerical", "matching", "essay", "cloze",
                          "description"):
-            label = name or "(no name)"
+            label = name or None  # the line and column place a question without a name
             if not qtype:
                 self.out.error(node.line, Message(N_("<question> has no type attribute")), label, node.column)
             elif qtype in UNSUPPORTED:
