@@ -76,10 +76,38 @@ def pool_for(candidates, category, difficulty, track):
             and (difficulty is None or c.difficulty == difficulty)]
 
 
-def coverage(blueprint, candidates, track=None):
-    """Per cell: (category, key, needed, available) — for the trainer's view of a quiz."""
-    return [(category, key, count, len(pool_for(candidates, category, value, track)))
-            for category, key, value, count in requests(blueprint)]
+@dataclass(frozen=True)
+class Cell:
+    """One blueprint cell against the bank, for the trainer's view of a quiz: how many questions the
+    cell draws, how many the bank holds for it on the quiz's track, and how many of those are at the
+    quiz's level (or untagged) and within one level of it (what the draw takes first)."""
+
+    category: str
+    difficulty: str  # easy | medium | hard | any
+    needed: int
+    available: int
+    at_level: int
+    near_level: int
+
+    @property
+    def short(self):
+        """No attempt can start: the bank has too few questions for this cell."""
+        return self.available < self.needed
+
+    @property
+    def off_level(self):
+        """Attempts can start, but some of their questions in this cell come from another level."""
+        return not self.short and self.at_level < self.needed
+
+
+def coverage(blueprint, candidates, track=None, level=None):
+    """[Cell] for every non-empty cell of the blueprint."""
+    cells = []
+    for category, key, value, count in requests(blueprint):
+        pool = pool_for(candidates, category, value, track)
+        distances = [level_distance(c, level) for c in pool]
+        cells.append(Cell(category, key, count, len(pool), distances.count(0), sum(d <= 1 for d in distances)))
+    return cells
 
 
 def draw(blueprint, candidates, rng, *, track=None, level=None, seen=frozenset(), allow_short=False):

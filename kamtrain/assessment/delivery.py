@@ -57,9 +57,9 @@ def seen_questions(user):
 
 
 def coverage(quiz):
-    """The blueprint against the bank: [(category code, difficulty key, needed, available)]."""
+    """The blueprint against the bank at the quiz's track and level: [blueprints.Cell]."""
     codes = {row["category"] for row in quiz.blueprint}
-    return blueprints.coverage(quiz.blueprint, candidates(codes), quiz.track)
+    return blueprints.coverage(quiz.blueprint, candidates(codes), quiz.track, quiz.level)
 
 
 def start_attempt(quiz, user, now=None, seed=None):

@@ -14,6 +14,7 @@ from kamtrain.assessment.attempts import Attempt
 from kamtrain.assessment.exam_forms import AssignForm, ConfirmForm, ExamForm
 from kamtrain.assessment.exam_messages import ASSIGN_ERRORS, template_globals
 from kamtrain.assessment.quizzes import EXAM, Quiz, QuizAssignment
+from kamtrain.competency.models import Category
 from kamtrain.content.models import Syllabus
 from kamtrain.core.access import allow
 from kamtrain.core.db import db
@@ -114,8 +115,10 @@ def manage(quiz_id):
     form.users.choices = [(str(u.id), f"{u.full_name} ({u.username})")
                           for u in quiz_operations.assignable_trainees(current_user)]
     form.teams.choices = [(str(t.id), t.name) for t in quiz_operations.assignable_teams(current_user)]
+    coverage = delivery.coverage(quiz) if staff else None
+    categories = {c.code: c for c in db.session.scalars(db.select(Category))} if coverage else {}
     return render_template("exams/manage.html", quiz=quiz, staff=staff, assignments=assignments, attempts=attempts,
-                           form=form, confirm=ConfirmForm(), coverage=delivery.coverage(quiz) if staff else None)
+                           form=form, confirm=ConfirmForm(), coverage=coverage, categories=categories)
 
 
 @bp.route("/<int:quiz_id>/assign", methods=["POST"])

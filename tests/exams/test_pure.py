@@ -52,8 +52,23 @@ def test_a_shortage_names_every_short_cell():
         ("information", "easy", 9, 5), ("information", "medium", 2, 1), ("teamwork", "hard", 1, 0)]
     practice = draw([{"category": "information", "any": 50}], _pool(), random.Random(1), allow_short=True)
     assert len(practice.ids) == 7
-    assert coverage(blueprint, _pool(), "sales") == [("information", "easy", 9, 5), ("information", "medium", 2, 1),
-                                                     ("teamwork", "hard", 1, 0)]
+    cells = coverage(blueprint, _pool(), "sales")
+    assert [(c.category, c.difficulty, c.needed, c.available) for c in cells] == [
+        ("information", "easy", 9, 5), ("information", "medium", 2, 1), ("teamwork", "hard", 1, 0)]
+    assert [c.short for c in cells] == [True, True, True]
+
+
+def test_coverage_tells_cells_that_draw_from_another_level():
+    """Level 4 on the sales track: four easy questions at level 4 and one at level 1; the medium one
+    is at level 3 — enough for an attempt, but from the neighbouring level."""
+    blueprint = [{"category": "information", "easy": 4, "medium": 1}]
+    easy, medium = coverage(blueprint, _pool(), "sales", level=4)
+    assert (easy.available, easy.at_level, easy.near_level, easy.short, easy.off_level) == (5, 4, 4, False, False)
+    assert (medium.available, medium.at_level, medium.near_level, medium.short, medium.off_level) == (
+        1, 0, 1, False, True)
+    harder = coverage([{"category": "information", "easy": 5}], _pool(), "sales", level=4)[0]
+    assert harder.off_level and harder.near_level == 4  # the fifth comes from three levels away
+    assert not coverage(blueprint, _pool(), "sales")[1].off_level  # a quiz without a level: any level fits
 
 
 @pytest.fixture

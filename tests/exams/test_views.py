@@ -5,6 +5,7 @@ from kamtrain.accounts.models import AuditEntry
 from kamtrain.accounts.roles import Role
 from kamtrain.assessment.attempts import Attempt
 from kamtrain.assessment.quizzes import Quiz, QuizAssignment
+from kamtrain.competency.models import Category
 from kamtrain.content.models import Module, Syllabus
 from kamtrain.core.db import db
 from tests.exams.conftest import make_exam
@@ -35,6 +36,9 @@ def test_a_trainer_creates_an_exam_from_the_syllabus(app):
     assert quiz.opens_at.isoformat() == "2026-12-01T01:00:00"  # 09:00 in Asia/Shanghai, stored in UTC
     page = client.get(f"/exams/{quiz.id}").get_data(as_text=True)
     assert 'id="blueprint"' in page and "too few" not in page  # the team's bank fills sales-3
+    assert "partly from other levels" not in page and "部分取自其他级别" not in page  # at its own level
+    first = db.session.scalar(db.select(Category).filter_by(code=quiz.blueprint[0]["category"]))
+    assert f"{first.number}. {first.name_zh}" in page  # categories by name, not code
     assert db.session.scalar(db.select(AuditEntry).filter_by(event="exam_created")).details["syllabus"] == "sales-3"
     # the window must close after it opens
     r = client.post(f"/exams/{quiz.id}/edit", data={
