@@ -19,6 +19,38 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+SECRET = "bench-secret-key-not-for-production"
+PASSWORD = "bench-password-1"  # the bench trainee's
+
+
+def fresh_site(tmp):
+    """kamtrain on a new SQLite file in ``tmp`` with the schema and the content: (app, database path).
+    The environment is set as the gunicorn workers will have it (``site_env``)."""
+    import warnings
+
+    from flask_migrate import upgrade
+
+    from kamtrain import create_app
+    from kamtrain.content.sync import sync_content
+
+    os.environ["KAMTRAIN_INSTANCE_PATH"] = str(tmp / "instance")
+    os.environ["KAMTRAIN_SECRET_KEY"] = SECRET
+    db_path = tmp / "bench.sqlite"
+    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}"})
+    with app.app_context():
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", DeprecationWarning)
+            upgrade()
+        assert sync_content(app.config["CONTENT_DIR"]).ok
+    return app, db_path
+
+
+def site_env(tmp, db_path, **extra):
+    """The environment of the gunicorn servers of a page benchmark: kamtrain and the baseline on the
+    same SQLite file (``BENCH_SQLITE_PATH``), sign-in not rate-limited."""
+    return {"KAMTRAIN_DATABASE_URL": f"sqlite:///{db_path}", "KAMTRAIN_INSTANCE_PATH": str(tmp / "instance"),
+            "KAMTRAIN_SECRET_KEY": SECRET, "KAMTRAIN_LOGIN_RATE_LIMIT": "1000 per minute",
+            "BENCH_SQLITE_PATH": str(db_path), **extra}
 
 
 def free_port():

@@ -18,24 +18,23 @@ import json
 import os
 import sys
 import tempfile
-import warnings
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench._http import (  # noqa: E402
+    PASSWORD,
     compare_pages,
+    fresh_site,
     page_arguments,
     request_bytes,
     sign_in,
+    site_env,
     sqlite_per_worker,
     start_gunicorn,
     stop,
 )
-
-SECRET = "bench-secret-key-not-for-production"
-PASSWORD = "bench-password-1"
 
 BASELINE_TEMPLATE = """<!doctype html>
 <html lang="zh-CN"><head><meta charset="utf-8"><title>{{ name }}</title></head>
@@ -72,27 +71,16 @@ def baseline_app():
 
 def prepare(tmp):
     """A database with the content, one trainee with a sales-4 exam attempt in progress (a third answered)."""
-    os.environ["KAMTRAIN_INSTANCE_PATH"] = str(tmp / "instance")
-    os.environ["KAMTRAIN_SECRET_KEY"] = SECRET
-    db_path = tmp / "bench.sqlite"
-    from flask_migrate import upgrade
-
-    from kamtrain import create_app
     from kamtrain.accounts import operations
     from kamtrain.accounts.roles import Role
     from kamtrain.assessment import delivery, grading, presentation, quiz_operations
     from kamtrain.assessment.demo import _response
     from kamtrain.assessment.quizzes import QuizAssignment
     from kamtrain.content.models import Syllabus
-    from kamtrain.content.sync import sync_content
     from kamtrain.core.db import db
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}"})
+    app, db_path = fresh_site(tmp)
     with app.app_context():
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            upgrade()
-        assert sync_content(app.config["CONTENT_DIR"]).ok
         user = operations.create_user(None, username="bench", full_name="压测学员", roles=[Role.TRAINEE],
                                       password=PASSWORD, track="sales", target_level=4)
         syllabus = db.session.scalar(db.select(Syllabus).filter_by(code="sales-4"))
@@ -123,9 +111,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         db_path, attempt_id, positions, version_ids = prepare(tmp)
-        env = {"KAMTRAIN_DATABASE_URL": f"sqlite:///{db_path}", "KAMTRAIN_INSTANCE_PATH": str(tmp / "instance"),
-               "KAMTRAIN_SECRET_KEY": SECRET, "KAMTRAIN_LOGIN_RATE_LIMIT": "1000 per minute",
-               "BENCH_SQLITE_PATH": str(db_path)}
+        env = site_env(tmp, db_path)
         product, product_port = start_gunicorn("kamtrain:create_app()", env)
         baseline, baseline_port = start_gunicorn("bench.exam_page:baseline_app()", env)
         try:

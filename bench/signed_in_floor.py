@@ -33,8 +33,18 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench._http import interleave, page_arguments, request_bytes, sign_in, start_gunicorn, stop  # noqa: E402
-from bench.exam_page import PASSWORD, SECRET, prepare  # noqa: E402
+from bench._http import (  # noqa: E402
+    PASSWORD,
+    SECRET,
+    interleave,
+    page_arguments,
+    request_bytes,
+    sign_in,
+    site_env,
+    start_gunicorn,
+    stop,
+)
+from bench.exam_page import prepare  # noqa: E402
 
 
 def fixed_stack_app():
@@ -117,9 +127,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         db_path, attempt_id, positions, version_ids = prepare(tmp)
-        env = {"KAMTRAIN_DATABASE_URL": f"sqlite:///{db_path}", "KAMTRAIN_INSTANCE_PATH": str(tmp / "instance"),
-               "KAMTRAIN_SECRET_KEY": SECRET, "KAMTRAIN_LOGIN_RATE_LIMIT": "1000 per minute",
-               "BENCH_SQLITE_PATH": str(db_path)}
+        env = site_env(tmp, db_path)
         servers = []
         try:
             for spec in ("bench.exam_page:baseline_app()", "bench.signed_in_floor:fixed_stack_app()",

@@ -20,7 +20,6 @@ import os
 import random
 import sys
 import tempfile
-import warnings
 from datetime import timedelta
 from pathlib import Path
 
@@ -28,17 +27,18 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench._http import (  # noqa: E402
+    PASSWORD,
     compare_pages,
+    fresh_site,
     page_arguments,
     request_bytes,
     sign_in,
+    site_env,
     sqlite_per_worker,
     start_gunicorn,
     stop,
 )
 
-SECRET = "bench-secret-key-not-for-production"
-PASSWORD = "bench-password-1"
 BASELINE_SQL = ("SELECT category_id, 1.0 + 3.0 * SUM(profile_points) / SUM(profile_weight), SUM(profile_weight) "
                 "FROM competency_evidence WHERE user_id = ? GROUP BY category_id ORDER BY category_id")
 BASELINE_TEMPLATE = """<!doctype html>
@@ -70,28 +70,18 @@ def baseline_app():
 
 
 def prepare(tmp):
-    os.environ["KAMTRAIN_INSTANCE_PATH"] = str(tmp / "instance")
-    os.environ["KAMTRAIN_SECRET_KEY"] = SECRET
-    db_path = tmp / "bench.sqlite"
-    from flask_migrate import upgrade
     from sqlalchemy import insert
 
-    from kamtrain import create_app
     from kamtrain.accounts import operations
     from kamtrain.accounts.models import User, UserRole
     from kamtrain.accounts.roles import Role
     from kamtrain.competency.models import Category, Evidence
     from kamtrain.competency.proficiency import stored_weights
-    from kamtrain.content.sync import sync_content
     from kamtrain.core.db import db, utcnow
     from kamtrain.development import operations as plans
 
-    app = create_app({"SQLALCHEMY_DATABASE_URI": f"sqlite:///{db_path}"})
+    app, db_path = fresh_site(tmp)
     with app.app_context():
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore", DeprecationWarning)
-            upgrade()
-        assert sync_content(app.config["CONTENT_DIR"]).ok
         leader = operations.create_user(None, username="benchlead", full_name="压测组长", roles=[Role.LEADER],
                                         password=PASSWORD)
         unit = operations.org_unit_by_path("压测市/压测支局", create=True)
@@ -139,9 +129,7 @@ def main():
     with tempfile.TemporaryDirectory() as tmp_name:
         tmp = Path(tmp_name)
         db_path, user_id = prepare(tmp)
-        env = {"KAMTRAIN_DATABASE_URL": f"sqlite:///{db_path}", "KAMTRAIN_INSTANCE_PATH": str(tmp / "instance"),
-               "KAMTRAIN_SECRET_KEY": SECRET, "KAMTRAIN_LOGIN_RATE_LIMIT": "1000 per minute",
-               "BENCH_SQLITE_PATH": str(db_path), "BENCH_USER_ID": str(user_id)}
+        env = site_env(tmp, db_path, BENCH_USER_ID=str(user_id))
         product, product_port = start_gunicorn("kamtrain:create_app()", env)
         baseline, baseline_port = start_gunicorn("bench.trainee_report_page:baseline_app()", env)
         try:
