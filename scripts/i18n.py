@@ -70,17 +70,19 @@ def translate(json_path):
     path = TRANSLATIONS / "zh" / "LC_MESSAGES" / "messages.po"
     with path.open("rb") as f:
         catalog = read_po(f, locale="zh")
+    plurals = {m.id[1]: m for m in catalog if m.id and m.pluralizable}
     unknown = []
     for msgid, text in mapping.items():
-        message = catalog.get(msgid)
+        message = catalog.get(msgid) or plurals.get(msgid)  # a plural message by either English form
         if message is None:
             unknown.append(msgid)
             continue
-        message.string = text
+        # Chinese has one plural form: every form of a plural message is the same text
+        message.string = (text,) * catalog.num_plurals if message.pluralizable else text
         message.flags.discard("fuzzy")
     with path.open("wb") as f:
         write_po(f, catalog, sort_output=True, width=100)
-    missing = [m.id for m in catalog if m.id and not m.string]
+    missing = [m.id for m in catalog if m.id and not (all(m.string) if m.pluralizable else m.string)]
     print(f"set {len(mapping) - len(unknown)}; not in catalogue: {unknown}; still untranslated: {missing}")
 
 

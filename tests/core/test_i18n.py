@@ -34,7 +34,7 @@ def test_catalogue_is_complete(locale):
     messages = source_messages()
     assert len(messages) > 150
     missing = [f"{where}: {msg!r}" for msg, where in messages.items()
-               if catalog.get(msg) is None or not catalog.get(msg).string]
+               if catalog.get(msg) is None or not _translated(catalog.get(msg))]
     fuzzy = [m.id for m in catalog if m.id and m.fuzzy]
     assert missing == [], f"untranslated in {locale}"
     assert fuzzy == [], f"fuzzy in {locale}"
@@ -42,6 +42,15 @@ def test_catalogue_is_complete(locale):
     for m in catalog:
         if m.id and m.string and isinstance(m.id, str):
             assert set(PLACEHOLDER.findall(m.id)) == set(PLACEHOLDER.findall(m.string)), m.id
+        elif m.id and m.pluralizable:  # the last (general) form says all the English plural says; no
+            wanted = set(PLACEHOLDER.findall(m.id[1]))  # form needs a placeholder the plural lacks
+            assert set(PLACEHOLDER.findall(m.string[-1])) == wanted, m.id
+            assert all(set(PLACEHOLDER.findall(form)) <= wanted for form in m.string), m.id
+
+
+def _translated(message):
+    """A message has its translation: the text, or every plural form of it."""
+    return all(message.string) if message.pluralizable else bool(message.string)
 
 
 def test_chinese_is_the_default_and_english_on_request(client):
