@@ -40,7 +40,7 @@ def create_app(overrides=None):
 
 
 def _init_extensions(app):
-    from kamtrain.core.i18n import install_template_gettext, select_locale
+    from kamtrain.core.i18n import install_date_filters, install_template_gettext, select_locale
 
     if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
         # a file on this machine: no server that could have dropped a pooled connection, so no
@@ -56,6 +56,7 @@ def _init_extensions(app):
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=str(Path(__file__).parent / "translations"))
     install_template_gettext(app)
+    install_date_filters(app)
     limiter.init_app(app)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"

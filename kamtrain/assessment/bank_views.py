@@ -6,6 +6,7 @@ from datetime import timedelta
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from sqlalchemy import func, or_
 
@@ -15,6 +16,7 @@ from kamtrain.assessment import bank, editor, rendering
 from kamtrain.assessment import questions as qm
 from kamtrain.assessment.formats import decode
 from kamtrain.assessment.forms import BulkForm, ConfirmForm, ImportForm, QuestionForm
+from kamtrain.assessment.messages import FORMAT_NAMES
 from kamtrain.assessment.models import (
     PendingImport,
     Question,
@@ -128,7 +130,7 @@ def bulk():
     audit("questions_bulk_" + form.action.data, actor=current_user, ip=client_ip(),
           questions=[r.id for r in rows][:500], target=target)
     db.session.commit()
-    flash(_("%(n)d question(s) changed.", n=len(rows)), "success")
+    flash(ngettext("%(num)d question changed.", "%(num)d questions changed.", len(rows)), "success")
     return redirect(back)
 
 
@@ -331,13 +333,13 @@ def import_preview(token):
         audit("questions_imported", actor=current_user, ip=client_ip(), file=pending.filename,
               imported=report["imported"], created=report.get("created"), updated=report.get("updated"))
         db.session.commit()
-        flash(_("%(n)d question(s) imported.", n=report["imported"]), "success")
+        flash(ngettext("%(num)d question imported.", "%(num)d questions imported.", report["imported"]), "success")
         categories = report["files"][0]["categories"]
         return redirect(url_for("bank.index", category=categories[0] if len(categories) == 1 else None))
     report = pending.report["files"][0]
     return render_template("bank/import_preview.html", pending=pending, report=report,
                            excerpts=_excerpts(pending.data, report), form=form, upload=ImportForm(),
-                           finding_text=rendering.finding_text)
+                           finding_text=rendering.finding_text, FORMAT_NAMES=FORMAT_NAMES)
 
 
 def _excerpts(data, report):

@@ -3,6 +3,7 @@ are assigned to, the attempts and results, the blueprint against the bank, and i
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 from markupsafe import Markup
 from sqlalchemy import func
@@ -19,6 +20,7 @@ from kamtrain.content.models import Syllabus
 from kamtrain.core.access import allow
 from kamtrain.core.db import db
 from kamtrain.core.errors import DomainError
+from kamtrain.core.i18n import localized
 from kamtrain.core.web import client_ip, get_or_404
 
 bp = Blueprint("exams", __name__, url_prefix="/exams")
@@ -40,7 +42,7 @@ def _quiz_for_assigners(quiz_id):
 
 
 def _syllabus_choices():
-    return [(str(s.id), f"{s.code} · {s.title_zh}") for s in
+    return [(str(s.id), localized(s, "title")) for s in
             db.session.scalars(db.select(Syllabus).order_by(Syllabus.track.desc(), Syllabus.level.desc()))]
 
 
@@ -138,7 +140,7 @@ def assign(quiz_id):
         db.session.rollback()
         flash(str(ASSIGN_ERRORS.get(str(error), error)), "error")
         return redirect(url_for("exams.manage", quiz_id=quiz.id))
-    flash(_("%(n)d assignment(s) added.", n=len(created)), "success")
+    flash(ngettext("%(num)d assignment added.", "%(num)d assignments added.", len(created)), "success")
     return redirect(url_for("exams.manage", quiz_id=quiz.id))
 
 

@@ -245,16 +245,29 @@ def chart_svg(analysis, labels):
                f'{escape(labels["x"])}</text>')
     out.append(f'<text x="14" y="{top + plot_h / 2:.1f}" text-anchor="middle" fill="#1f2933" '
                f'transform="rotate(-90 14 {top + plot_h / 2:.1f})">{escape(labels["y"])}</text>')
+    # Questions at (nearly) the same point share one label, "1, 4, 5", instead of numbers printed
+    # over each other; each point keeps its own tooltip.
+    points = {}
     for item in analysis.items:
         if item.facility is None or item.discrimination is None:
             continue
         x, y = px(item.facility), py(max(-100.0, min(100.0, item.discrimination)))
-        colour = "#b42318" if item.flags else "#0b5cad"
-        opacity = "0.85" if item.n >= MIN_ATTEMPTS else "0.3"  # few attempts: a faint point
-        name = escape(f"{item.number}. {item.idnumber or item.name} (n = {item.n})")
-        out.append(f'<g><title>{name}: F {item.facility * 100:.0f}%, D {item.discrimination:.0f}</title>'
-                   f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{colour}" fill-opacity="{opacity}"/>'
-                   f'<text x="{x + 7:.1f}" y="{y + 4:.1f}" fill="{colour}" fill-opacity="{opacity}" '
-                   f'font-size="10">{item.number}</text></g>')
+        points.setdefault((round(x / 4), round(y / 4)), []).append((x, y, item))
+    for group in points.values():
+        for x, y, item in group:
+            colour = "#b42318" if item.flags else "#0b5cad"
+            opacity = "0.85" if item.n >= MIN_ATTEMPTS else "0.3"  # few attempts: a faint point
+            name = escape(f"{item.number}. {item.idnumber or item.name} (n = {item.n})")
+            out.append(f'<g><title>{name}: F {item.facility * 100:.0f}%, D {item.discrimination:.0f}</title>'
+                       f'<circle cx="{x:.1f}" cy="{y:.1f}" r="5" fill="{colour}" fill-opacity="{opacity}"/></g>')
+        x, y = group[0][:2]
+        numbers = [str(item.number) for _, _, item in group]
+        label = ", ".join(numbers) if len(numbers) <= 6 else ", ".join(numbers[:5]) + f" … (+{len(numbers) - 5})"
+        flagged = any(item.flags for _, _, item in group)
+        faint = all(item.n < MIN_ATTEMPTS for _, _, item in group)
+        anchor, tx = ("end", x - 7) if x > left + plot_w * 0.75 else ("start", x + 7)
+        out.append(f'<text x="{tx:.1f}" y="{min(max(y + 4, top + 10), top + plot_h - 2):.1f}" '
+                   f'text-anchor="{anchor}" fill="{"#b42318" if flagged else "#0b5cad"}" '
+                   f'fill-opacity="{"0.45" if faint else "0.85"}" font-size="10">{escape(label)}</text>')
     out.append("</svg>")
     return "\n".join(out)

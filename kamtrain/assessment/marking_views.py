@@ -82,7 +82,7 @@ def regrade(question_id):
     if form.validate_on_submit():
         report = grading.regrade_question(row, current_user, ip=client_ip())
         db.session.commit()
-        flash(_("Regraded %(n)d answer(s) in %(a)d attempt(s); %(r)d result(s) changed.",
+        flash(_("Regrade done. Answers changed: %(n)d; attempts: %(a)d; results changed: %(r)d.",
                 n=report.changed, a=len(report.attempts), r=report.results_changed), "success")
         return redirect(url_for("marking.regrade", question_id=row.id))
     report = grading.regrade_question(row, current_user, dry_run=True)

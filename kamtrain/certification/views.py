@@ -192,7 +192,7 @@ def decide(request_id):
             message = _("Request rejected.")
     except DomainError as e:
         db.session.rollback()
-        flash(error_text(e), "error")
+        flash(_("Give a reason for rejecting.") if str(e) == "reason_required" else error_text(e), "error")
     else:
         db.session.commit()
         flash(message, "success")

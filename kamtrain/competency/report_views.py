@@ -15,6 +15,7 @@ from flask_login import current_user
 from flask_wtf import FlaskForm
 from markupsafe import Markup, escape
 from sqlalchemy import bindparam, func, literal_column, select
+from sqlalchemy.orm import joinedload
 
 from kamtrain.accounts.models import OrgUnit, Team, User
 from kamtrain.accounts.roles import LEVELS, Role
@@ -132,9 +133,10 @@ def _radar(prof, names, texts, ident="radar"):
 
 @lru_cache(maxsize=512)
 def _month_label(moment, locale, timezone):
-    """A trend column's heading (the month in the reader's time zone); the locale and the time zone
-    the current request formats with are part of the key."""
-    return format_date(moment, "yyyy-MM")
+    """A trend column's heading: the month's short name in the reader's time zone ("Jul", "7月"), so
+    the months and "now" fit a phone's width; the locale and the time zone the current request
+    formats with are part of the key."""
+    return format_date(moment, "MMM")
 
 
 def trend_for(prof, points, texts=None, names=None):
@@ -286,8 +288,59 @@ def person(user_id):
 def _evidence(user, code, own):
     category = _category_or_404(code)
     prof = profiles.profile(user)
+    lines = profiles.evidence_lines(user, category)
     return render_template("competency/evidence.html", person=user, own=own, category=category,
-                           row=prof.row(category.id), lines=profiles.evidence_lines(user, category))
+                           row=prof.row(category.id), lines=lines, notes=evidence_notes(lines))
+
+
+def evidence_notes(lines):
+    """{evidence id: what the piece was, for people} — the quiz and question, the scenario, the step
+    an assessment gave — in the current language. The stored note is a code for the logs (e.g.
+    "practice-category-information #1 Q3"); it is shown only when the source is gone."""
+    from kamtrain.assessment.attempts import Attempt, AttemptSlot
+    from kamtrain.assessment.quizzes import Quiz
+    from kamtrain.competency.assessments import AssessmentRating
+    from kamtrain.development.messages import STEP_NAMES
+    from kamtrain.scenarios.engine import TEXT
+    from kamtrain.scenarios.models import ScenarioRun, ScenarioStep
+
+    def ids(*kinds):
+        return {line.evidence.source_id for line in lines if line.evidence.source_kind in kinds} - {None}
+
+    slot_ids, step_ids, assessment_ids = ids("quiz", "exam", "essay"), ids("scenario"), ids("self", "leader")
+    slots = {row.id: row for row in db.session.execute(
+        db.select(AttemptSlot.id, AttemptSlot.position, Attempt.number, Quiz.title_zh, Quiz.title_en)
+        .join(Attempt, Attempt.id == AttemptSlot.attempt_id).join(Quiz, Quiz.id == Attempt.quiz_id)
+        .where(AttemptSlot.id.in_(slot_ids)))} if slot_ids else {}
+    steps = {step.id: step for step in db.session.scalars(
+        db.select(ScenarioStep).where(ScenarioStep.id.in_(step_ids))
+        .options(joinedload(ScenarioStep.run).joinedload(ScenarioRun.scenario)))} if step_ids else {}
+    ratings = {(r.assessment_id, r.category_id): r for r in db.session.scalars(
+        db.select(AssessmentRating).where(AssessmentRating.assessment_id.in_(assessment_ids)))} \
+        if assessment_ids else {}
+    notes = {}
+    for line in lines:
+        e = line.evidence
+        text = e.note
+        if e.source_kind in ("quiz", "exam", "essay") and e.source_id in slots:
+            row = slots[e.source_id]
+            text = _("%(quiz)s, attempt %(number)d, question %(position)d",
+                     quiz=(row.title_en if current_language() == "en" else "") or row.title_zh,
+                     number=row.number, position=row.position)
+        elif e.source_kind == "scenario" and e.source_id in steps:
+            step = steps[e.source_id]
+            title = localized(step.run.scenario, "title")
+            text = (_("%(scenario)s: a written reply, marked by a trainer", scenario=title)
+                    if step.choice == TEXT else _("%(scenario)s: the decisions made in one run", scenario=title))
+        elif e.source_kind in ("self", "leader") and (e.source_id, e.category_id) in ratings:
+            rating = ratings[(e.source_id, e.category_id)]
+            text = _("Step %(step)d: %(name)s", step=rating.step, name=STEP_NAMES.get(rating.step, ""))
+            if rating.comment:
+                text += " — " + rating.comment
+        elif e.source_kind == "observation" and e.note == "observation":
+            text = ""
+        notes[e.id] = text
+    return notes
 
 
 @bp.route("/evidence/<code>")

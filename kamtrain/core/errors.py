@@ -1,6 +1,6 @@
 """Domain errors and the HTTP error pages."""
 
-from flask import jsonify, render_template, request
+from flask import jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -38,4 +38,16 @@ def register_error_pages(app):
             429: _("Too many attempts; please wait a moment and try again"),
         }
         title = titles.get(error.code, error.name)
-        return render_template("errors/error.html", code=error.code, title=title), error.code
+        hints = {
+            403: _("Your account does not have a role that opens this page. If you need it for your work, "
+                   "ask an administrator."),
+            404: _("The address may be mistyped, or the page has been removed."),
+        }
+        hint, back = hints.get(error.code), None
+        if error.code == 404 and request.path.startswith("/verify/"):
+            # the public verification page: a visitor who mistyped a code needs the form, not a sign-in
+            title = _("No certificate matches this code")
+            hint = _("Check the code printed under the QR code on the certificate and enter it again.")
+            back = (url_for("verify.index"), _("Verify another certificate"))
+        return render_template("errors/error.html", code=error.code, title=title, hint=hint,
+                               back=back), error.code

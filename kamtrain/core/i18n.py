@@ -67,6 +67,28 @@ def install_template_gettext(app):
     )
 
 
+# English "short" is M/d/yy ("10/10/26, 8:57 PM"): ambiguous for readers used to year-first dates
+# and easy to misread as 10 October or 10 January. Pages in English spell the month instead.
+_EN_SHORT = {"date": "d MMM yyyy", "datetime": "d MMM yyyy, HH:mm"}
+
+
+def _short_in_english(kind, format_function):
+    def formatted(value, format=None, rebase=True):
+        if format == "short" and current_language() == "en":
+            format = _EN_SHORT[kind]
+        return format_function(value, format, rebase)
+    return formatted
+
+
+def install_date_filters(app):
+    """The templates' ``dateformat`` and ``datetimeformat`` filters, with an unambiguous English
+    short form (see _EN_SHORT); Chinese keeps Babel's year-first 2026/10/10 20:57."""
+    from flask_babel import format_date, format_datetime
+
+    app.jinja_env.filters["dateformat"] = _short_in_english("date", format_date)
+    app.jinja_env.filters["datetimeformat"] = _short_in_english("datetime", format_datetime)
+
+
 def localized(obj, field):
     """obj.<field>_<lang> for the current language, falling back to Chinese."""
     lang = current_language()

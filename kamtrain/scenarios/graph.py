@@ -169,6 +169,11 @@ def render_svg(scenario, problems=(), title=None, labels=None):
     edges = _edges(scenario)
     layer, back = _layers(scenario, edges)
     pos, width, height = _positions(scenario, edges, layer, back)
+    legend, legend_end = _legend(labels)
+    if legend_end + MARGIN > width:  # a narrow graph: widen the drawing so the whole legend shows
+        shift = (legend_end + MARGIN - width) / 2
+        pos = {code: (round(x + shift, 1), y) for code, (x, y) in pos.items()}
+        width = legend_end + MARGIN
     label = title or scenario.titles[0] or scenario.code
     out = [
         f'<svg xmlns="http://www.w3.org/2000/svg" class="scenario-graph" width="{width:.0f}" height="{height:.0f}"'
@@ -179,7 +184,7 @@ def render_svg(scenario, problems=(), title=None, labels=None):
         '<marker id="arrow-best" viewBox="0 0 10 10" refX="10" refY="5" markerWidth="7" markerHeight="7"'
         f' orient="auto-start-reverse"><path d="M0,0 L10,5 L0,10 z" fill="{BEST_EDGE}"/></marker></defs>',
     ]
-    out += _legend(labels)
+    out += legend
     for s, t, text, best in edges:
         out.append(_edge(pos[s], pos[t], text, best, (s, t) in back, width))
     for node in scenario.nodes.values():
@@ -189,6 +194,8 @@ def render_svg(scenario, problems=(), title=None, labels=None):
 
 
 def _legend(labels):
+    """The legend's SVG items and the x where it ends (names are measured roughly: a CJK character
+    counts twice)."""
     items, x = [], MARGIN
     for key in ("say", "note", "decision", "free_text", "good", "mixed", "poor", "problem"):
         fill, stroke = COLOURS.get(key, ("#ffffff", PROBLEM))
@@ -198,7 +205,7 @@ def _legend(labels):
                      f' stroke-width="{3 if wide else 1}"/><text x="{x + 19}" y="{MARGIN + 5}" font-size="11"'
                      f' fill="{PROBLEM if wide else "#334155"}">{escape(name)}</text>')
         x += 28 + 7 * sum(2 if ord(ch) > 0x2E80 else 1 for ch in name)
-    return items
+    return items, x
 
 
 def _edge(a, b, text, best, is_back, width):

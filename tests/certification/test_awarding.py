@@ -178,3 +178,17 @@ def test_a_failure_while_awarding_never_loses_the_trainees_work(app, trainee, mo
         ModuleProgress.user_id == trainee.id, ModuleProgress.completed_at.is_not(None))) == len(
         syllabus("sales-4").modules)
     assert certificates_of(trainee) == []
+
+
+def test_rejecting_on_the_page_without_a_reason_says_which_reason_is_missing(app, trainee, hr):
+    make_certificate(trainee, "sales-4")
+    make_certificate(trainee, "sales-3")
+    qualify(trainee, "sales-2")
+    db.session.commit()
+    req = db.session.scalar(db.select(AwardRequest).where(AwardRequest.user_id == trainee.id))
+    hr.locale = "en"
+    client = app.test_client()
+    client.post("/login", data={"username": hr.username, "password": "correct-horse-battery"})
+    client.post(f"/certificates/approvals/{req.id}", data={"decision": "reject", "note": " "})
+    page = client.get("/certificates/approvals").get_data(as_text=True)
+    assert "Give a reason for rejecting." in page and req.state == "pending"

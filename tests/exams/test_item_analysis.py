@@ -130,3 +130,17 @@ def test_the_page_and_the_chart(analysed, app):
     svg = client.get(f"/exams/{quiz.id}/analysis.svg")
     assert svg.mimetype == "image/svg+xml" and svg.get_data(as_text=True).startswith("<svg")
     assert "style=" not in svg.get_data(as_text=True)  # CSP: presentation attributes only
+
+
+def test_the_chart_gives_coincident_points_one_label():
+    """Questions at the same facility and discrimination share one readable label, not numbers
+    drawn over each other."""
+    def item(number, facility, discrimination):
+        return item_analysis.ItemStats(question_id=number, name=f"Q{number}", idnumber=None, qtype="multichoice",
+                                       n=6, facility=facility, discrimination=discrimination, mean_mark=None,
+                                       max_mark=1, number=number)
+    analysis = item_analysis.Analysis(attempts=6, mean_percent=50.0, alpha=None, form_items=4, items=[
+        item(1, 0.5, 100.0), item(2, 0.5, 100.0), item(3, 0.5, -100.0), item(4, 0.5, 100.0)])
+    svg = item_analysis.chart_svg(analysis, {"title": "t", "x": "x", "y": "y"})
+    assert svg.count("<circle") == 4
+    assert 'font-size="10">1, 2, 4</text>' in svg and 'font-size="10">3</text>' in svg

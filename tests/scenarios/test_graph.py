@@ -161,3 +161,13 @@ def test_graph_page_draws_a_file_never_stored(app, client, login_as, content_cop
     assert response.status_code == 200 and _part(html, "stored") is None
     assert "<svg" in _part(html, "file")
     assert _graph_page(app, client, "graph-new-draft", content_copy.parent / "nowhere").status_code == 404
+
+
+def test_a_narrow_graph_is_widened_to_show_its_whole_legend():
+    scenario = load(EXAMPLE)
+    labels = {"poor": "ending: poor (the customer walks away)", "problem": "a problem the checks found"}
+    root = ET.fromstring(render_svg(scenario, labels=labels))
+    width = float(root.get("width"))
+    last = [t for t in root.iter(f"{SVG}text") if t.text == labels["problem"]][0]
+    assert float(last.get("x")) + 7 * len(labels["problem"]) <= width
+    assert root.get("viewBox") == f"0 0 {root.get('width')} {root.get('height')}"
