@@ -1,6 +1,6 @@
 """Domain errors and the HTTP error pages."""
 
-from flask import jsonify, render_template, request, url_for
+from flask import Response, current_app, jsonify, render_template, request, url_for
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException
 
@@ -26,6 +26,8 @@ def _wants_json():
 def register_error_pages(app):
     @app.errorhandler(HTTPException)
     def http_error(error):
+        if error.code >= 500:
+            return _server_error(error)
         if _wants_json():
             return jsonify({"error": error.name, "status": error.code}), error.code
         titles = {
@@ -51,3 +53,34 @@ def register_error_pages(app):
             back = (url_for("verify.index"), _("Verify another certificate"))
         return render_template("errors/error.html", code=error.code, title=title, hint=hint,
                                back=back), error.code
+
+
+#: The last resort when not even the framed error page can be drawn (the database is down, say): both
+#: languages, no template, no database.
+PLAIN_SERVER_ERROR = """<!doctype html>
+<html lang="zh-CN"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>kamtrain · 出错了 / Something went wrong</title></head>
+<body style="font-family: sans-serif; max-width: 40rem; margin: 2rem auto; padding: 0 1rem">
+<h1>出错了</h1><p>系统暂时无法完成这个请求。此前已保存的内容不会丢失，请稍后再试。</p>
+<h1 lang="en">Something went wrong</h1><p lang="en">kamtrain could not complete this request. Nothing you saved
+before is lost; please try again in a moment.</p>
+<p><a href="/">kamtrain</a></p></body></html>"""
+
+
+def _server_error(error):
+    """500 and the like. The request's transaction is rolled back first (the failure may have left it
+    unusable, and the page's frame reads the signed-in user); when even then the page can't be drawn,
+    the plain bilingual one is sent."""
+    from kamtrain.core.db import db
+
+    try:
+        db.session.rollback()
+        if _wants_json():
+            return jsonify({"error": error.name, "status": error.code}), error.code
+        return render_template(
+            "errors/error.html", code=error.code, title=_("Something went wrong on our side"),
+            hint=_("Nothing you saved before this is lost. Try again in a moment; if it keeps happening, tell "
+                   "the training department what you were doing."), back=None), error.code
+    except Exception:  # noqa: BLE001 — whatever broke the page, the visitor still gets an answer
+        current_app.logger.exception("the error page for %s could not be drawn", request.path)
+        return Response(PLAIN_SERVER_ERROR, error.code, mimetype="text/html")
