@@ -10,6 +10,8 @@ Jinja render), the steps in between:
   flask_login_sqlalchemy    the product owner's fixed stack and nothing else: Flask + Flask-Login +
                             Flask-SQLAlchemy, a @login_required route answering one line, the user
                             loaded by one plain SQL statement through the request's session.
+  flask_login_sqlalchemy_25kb  the same route answering a constant page of 25 KB, the size of a
+                            trainee's gap page (bench/trainee_report_page.py): what sending it costs.
   kamtrain_signed_in_empty  kamtrain's whole request pipeline with an empty page: session token check
                             with the user's roles, access rule, rate limiter, locale, security headers.
   kamtrain_exam_page        the real question page of bench/exam_page.py, for reference.
@@ -92,6 +94,13 @@ def fixed_stack_app():
     def signed_in():
         return f"user {current_user.username}"
 
+    page_25kb = "<!doctype html>\n" + ("<p>" + "能力差距报告" * 70 + "</p>\n") * 20  # 25 KB of UTF-8
+
+    @app.route("/signed-in-25kb")
+    @login_required
+    def signed_in_25kb():
+        return page_25kb
+
     return app
 
 
@@ -140,6 +149,7 @@ def main():
                 "baseline": (baseline, [request_bytes(f"/q/{v}", baseline) for v in version_ids]),
                 "flask_session_cookie": (fixed, [request_bytes("/session-cookie", fixed, fixed_cookie)]),
                 "flask_login_sqlalchemy": (fixed, [request_bytes("/signed-in", fixed, fixed_cookie)]),
+                "flask_login_sqlalchemy_25kb": (fixed, [request_bytes("/signed-in-25kb", fixed, fixed_cookie)]),
                 "kamtrain_signed_in_empty": (product, [request_bytes("/bench/signed-in", product, product_cookie)]),
                 "kamtrain_exam_page": (product, [request_bytes(f"/attempts/{attempt_id}?page={p}", product,
                                                                product_cookie) for p in positions]),
