@@ -9,7 +9,6 @@ turns each (user, category) sum into a ``Figure`` — it never loads evidence ro
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import cached_property, lru_cache
-from threading import Lock
 
 from sqlalchemy import (
     Integer,
@@ -29,6 +28,7 @@ from sqlalchemy import (
 from kamtrain.competency import proficiency
 from kamtrain.competency.models import Category, Evidence, LevelTarget, TrackInfo, TrackLevel
 from kamtrain.competency.proficiency import NO_EVIDENCE, Figure, figure_from_sums
+from kamtrain.core.cache import KeptPerProcess
 from kamtrain.core.db import db, utcnow
 
 
@@ -281,33 +281,15 @@ def _now_statement():
             .group_by(ev.category_id).order_by(ev.category_id))
 
 
-class _EarlierPoints:
-    """Per process: a trainee's trend points before the current month, keyed by the month starts and
-    the fingerprint of their evidence up to now (per category: the sums, the number of pieces and the
-    newest id). A figure at a past moment is a function of the evidence dated up to it, and a piece
-    added, removed or changed (score, weight, source or date: they all enter the stored columns) up to
-    now changes the fingerprint: the next report misses and recomputes. An entry could only be stale
-    after a change that left every category's two float sums, count and newest id exactly as they
-    were. The database stays the one source: every report reads the fingerprint afresh, so several
-    app servers agree. Bounded, oldest entries dropped."""
-
-    def __init__(self, size=2048):
-        self.size = size
-        self.entries = {}
-        self.lock = Lock()
-
-    def get(self, key):
-        return self.entries.get(key)
-
-    def put(self, key, value):
-        with self.lock:
-            if len(self.entries) >= self.size:
-                for old in list(self.entries)[: self.size // 4]:
-                    self.entries.pop(old, None)
-            self.entries[key] = value
-
-
-_earlier_points = _EarlierPoints()
+# Per process: a trainee's trend points before the current month, keyed by the month starts and
+# the fingerprint of their evidence up to now (per category: the sums, the number of pieces and the
+# newest id). A figure at a past moment is a function of the evidence dated up to it, and a piece
+# added, removed or changed (score, weight, source or date: they all enter the stored columns) up to
+# now changes the fingerprint: the next report misses and recomputes. An entry could only be stale
+# after a change that left every category's two float sums, count and newest id exactly as they
+# were. The database stays the one source: every report reads the fingerprint afresh, so several
+# app servers agree. Bounded, oldest entries dropped.
+_earlier_points = KeptPerProcess(size=2048)
 
 
 def now_sums(user_id, now):

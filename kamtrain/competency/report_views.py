@@ -5,7 +5,6 @@ the team heatmap with assignments, and the org-unit report with its exports."""
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from threading import Lock
 from urllib.parse import quote
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
@@ -23,6 +22,7 @@ from kamtrain.competency import charts, operations, profiles, reports
 from kamtrain.competency.exports import csv_stream, xlsx_bytes
 from kamtrain.competency.models import Category, Indicator, TrackInfo
 from kamtrain.core.access import SIGNED_IN, allow
+from kamtrain.core.cache import KeptPerProcess
 from kamtrain.core.db import db, utcnow
 from kamtrain.core.errors import DomainError
 from kamtrain.core.i18n import current_language, localized
@@ -189,33 +189,15 @@ def _latest_assessments(user_id):
     return dict(db.session.connection().execute(_latest_assessments_statement(), {"user_id": user_id}).all())
 
 
-class _Bodies:
-    """Per process: rendered report bodies (competency/_report_body.html) under the complete list of
-    what they show — the trainee's evidence sums up to now and each figure's state (reliable or not
-    changes with time alone), the month starts of the trend, the content rows (categories, targets,
-    track and level names), the plan's rows (plan, goals, activities and what of them is done), the
-    latest assessments, the person's names and levels, the viewer's relation to them, the language,
-    the time zone and the URL root. All of it is read from the database for every request, so a kept
-    body is exactly what rendering again would give, on any app server; a change anywhere is a new
-    key. Bounded, oldest entries dropped."""
-
-    def __init__(self, size=256):
-        self.size = size
-        self.entries = {}
-        self.lock = Lock()
-
-    def get(self, key):
-        return self.entries.get(key)
-
-    def put(self, key, body):
-        with self.lock:
-            if len(self.entries) >= self.size:
-                for old in list(self.entries)[: self.size // 4]:
-                    self.entries.pop(old, None)
-            self.entries[key] = body
-
-
-_bodies = _Bodies()
+# Per process: rendered report bodies (competency/_report_body.html) under the complete list of
+# what they show — the trainee's evidence sums up to now and each figure's state (reliable or not
+# changes with time alone), the month starts of the trend, the content rows (categories, targets,
+# track and level names), the plan's rows (plan, goals, activities and what of them is done), the
+# latest assessments, the person's names and levels, the viewer's relation to them, the language,
+# the time zone and the URL root. All of it is read from the database for every request, so a kept
+# body is exactly what rendering again would give, on any app server; a change anywhere is a new
+# key. Bounded, oldest entries dropped.
+_bodies = KeptPerProcess(size=256)
 
 
 def _report(user, own):
@@ -224,7 +206,7 @@ def _report(user, own):
     names), the plan's rows and the latest assessments. The report below the page head is rendered
     from them — the trend's earlier months (one more GROUP BY, only when the evidence or the month
     changed: ``profiles.trend``), the radar (fixed parts drawn once per process), the sparklines, the
-    rows ready to draw — and kept per process under those rows (``_Bodies``)."""
+    rows ready to draw — and kept per process under those rows (``_bodies``)."""
     moments = profiles.month_ends(6)
     now = moments[-1]
     now_rows = profiles.now_sums(user.id, now)
