@@ -3,6 +3,8 @@ sideways (a cloze question with a long option in a result included), the gap tre
 the leader's team list is one readable card per member whose name opens the member's gap report, and
 an evidence row's label is not squeezed into a column of letters by a long note."""
 
+from contextlib import contextmanager
+
 import pytest
 
 from tests.browser.conftest import has_horizontal_scroll, sign_in
@@ -19,12 +21,22 @@ def _switch(page, lang):
     page.wait_for_load_state()
 
 
+@contextmanager
+def _signed_in(page, server, username, lang):
+    """Signed in as a demo user reading ``lang``; the user's saved language is Chinese again after."""
+    sign_in(page, server, username)
+    if lang == "en":
+        _switch(page, "en")
+    try:
+        yield
+    finally:
+        if lang == "en":
+            _switch(page, "zh")
+
+
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_trainee_pages_and_results_fit_a_phone(live_server, phone, lang):
-    sign_in(phone, live_server, "trainee01")
-    if lang == "en":
-        _switch(phone, "en")
-    try:
+    with _signed_in(phone, live_server, "trainee01", lang):
         for path in TRAINEE_PAGES:
             phone.goto(live_server + path)
             assert not has_horizontal_scroll(phone), f"{path} ({lang})"
@@ -42,17 +54,11 @@ def test_trainee_pages_and_results_fit_a_phone(live_server, phone, lang):
             "els => els.map(e => e.getBoundingClientRect().height ? "
             "parseFloat(getComputedStyle(e, '::before').width) : 99)")
         assert label_widths and min(label_widths) > 20  # not one letter per line
-    finally:
-        if lang == "en":  # leave the demo user's saved choice as it was
-            _switch(phone, "zh")
 
 
 @pytest.mark.parametrize("lang", ["zh", "en"])
 def test_leader_team_list_and_pages_fit_a_phone(live_server, phone, lang):
-    sign_in(phone, live_server, "leader1")
-    if lang == "en":
-        _switch(phone, "en")
-    try:
+    with _signed_in(phone, live_server, "leader1", lang):
         names = phone.locator("[data-panel=leader] table td.name a")
         assert names.count() >= 5
         first = names.first
@@ -69,6 +75,3 @@ def test_leader_team_list_and_pages_fit_a_phone(live_server, phone, lang):
         phone.wait_for_url(f"{live_server}/gaps/people/**")
         assert who in phone.locator("h1").inner_text()
         assert not has_horizontal_scroll(phone)
-    finally:
-        if lang == "en":
-            _switch(phone, "zh")
